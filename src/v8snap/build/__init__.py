@@ -1,0 +1,5 @@
+"""Builders: turn a snapshot script into a snapshot blob (``node --build-snapshot``; Electron mksnapshot)."""
+
+from v8snap.build.node_builder import BuildOutcome, run_node_builder
+
+__all__ = ["BuildOutcome", "run_node_builder"]

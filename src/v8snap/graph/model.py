@@ -1,0 +1,125 @@
+"""The module graph: the one structure the graph stage hands to the rest of the pipeline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+ModuleKind = Literal["cjs", "json", "native", "esm"]
+
+
+def module_key(root: Path, path: Path) -> str:
+    """Module key of ``path``: its path relative to the app root with a ``./`` prefix (posix separators).
+
+    >>> module_key(Path("/app"), Path("/app/node_modules/ms/index.js"))
+    './node_modules/ms/index.js'
+    """
+    return "./" + path.resolve().relative_to(root.resolve()).as_posix()
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """One module the app loads at startup.
+
+    Attributes:
+        key: module key (``./node_modules/ms/index.js``).
+        path: absolute path on disk.
+        kind: ``cjs`` | ``json`` | ``native`` (``.node`` addon, always loaded from disk) | ``esm``.
+        size: file size in bytes.
+        imports: static ``require()``/``import`` specifiers found by parsing, in source order.
+        resolved: specifier -> module key (a module in the app), ``"node:<name>"`` for a built-in,
+            or ``""`` when the resolver could not resolve it (missing dependency, dynamic path).
+        load_order: position in the trace run's load order (0 = entry), or -1 if only found statically.
+    """
+
+    key: str
+    path: Path
+    kind: ModuleKind
+    size: int
+    imports: tuple[str, ...] = ()
+    resolved: dict[str, str] = field(default_factory=dict)
+    load_order: int = -1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "size": self.size,
+            "kind": self.kind,
+            "imports": list(self.imports),
+            "resolved": dict(self.resolved),
+            "loadOrder": self.load_order,
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One observed or computed resolution, the unit of the resolver map.
+
+    Attributes:
+        parent_dir: directory key of the requiring module (``./node_modules/express/lib``, ``.`` for root).
+        request: the string passed to ``require``.
+        target: module key, or ``node:<builtin>``.
+    """
+
+    parent_dir: str
+    request: str
+    target: str
+
+
+@dataclass
+class ModuleGraph:
+    """Modules the app loads at startup, their edges and every resolution seen.
+
+    Attributes:
+        root: absolute app root.
+        entry: module key of the main module.
+        modules: key -> ModuleInfo, in load order (entry first).
+        resolutions: all (parent dir, request) -> target pairs observed in the trace or computed
+            for static imports; the resolver map is built from these.
+    """
+
+    root: Path
+    entry: str
+    modules: dict[str, ModuleInfo]
+    resolutions: list[Resolution] = field(default_factory=list)
+
+    def deps_of(self, key: str) -> list[str]:
+        """Module keys ``key`` imports statically (built-ins and unresolved specifiers excluded)."""
+        info = self.modules[key]
+        out = []
+        for target in info.resolved.values():
+            if target in self.modules and target not in out:
+                out.append(target)
+        return out
+
+    def dependents(self) -> dict[str, set[str]]:
+        """Reverse edges: key -> keys that import it."""
+        rev: dict[str, set[str]] = {k: set() for k in self.modules}
+        for k in self.modules:
+            for d in self.deps_of(k):
+                rev[d].add(k)
+        return rev
+
+    def to_deps_json(self) -> dict[str, Any]:
+        """The ``snapshot-deps.json`` document (Cypress's dependency metadata, extended)."""
+        return {
+            "root": str(self.root),
+            "entry": self.entry,
+            "inputs": {k: m.to_json() for k, m in self.modules.items()},
+            "resolutions": [[r.parent_dir, r.request, r.target] for r in self.resolutions],
+        }
+
+    def write(self, out_dir: Path) -> None:
+        """Write ``snapshot-deps.json`` and ``snapshot-entry.js`` (one ``require`` per module) into out_dir."""
+        from v8snap.util import atomic_write_text
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out_dir / "snapshot-deps.json", json.dumps(self.to_deps_json(), indent=1))
+        lines = [
+            f"exports[{json.dumps(k)}] = require({json.dumps(k)})"
+            for k, m in self.modules.items()
+            if m.kind != "native"
+        ]
+        atomic_write_text(out_dir / "snapshot-entry.js", "\n".join(lines) + "\n")

@@ -1,0 +1,56 @@
+"""Run the JavaScript helpers shipped as package data in ``v8snap/js``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from v8snap.errors import V8SnapError
+
+
+def js_path(name: str) -> Path:
+    """Absolute path of a shipped JS file, e.g. ``js_path("loader.js")``."""
+    return Path(str(resources.files("v8snap") / "js" / name))
+
+
+def run_helper(
+    node: Path,
+    name: str,
+    payload: Any,
+    *,
+    cwd: Path | None = None,
+    timeout: float = 120.0,
+) -> Any:
+    """Run ``node js/<name> `` with ``payload`` as JSON on stdin; return the JSON it prints on stdout.
+
+    Args:
+        node: node binary.
+        name: file name inside ``v8snap/js``.
+        payload: any JSON-serialisable value.
+        cwd: working directory of the helper.
+        timeout: seconds before the helper is killed.
+
+    Raises:
+        V8SnapError: the helper exited non-zero, timed out or printed no JSON.
+    """
+    try:
+        proc = subprocess.run(
+            [str(node), str(js_path(name))],
+            input=json.dumps(payload),
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise V8SnapError(f"JS helper {name} timed out after {timeout:.0f} s") from exc
+    if proc.returncode != 0:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        raise V8SnapError(f"JS helper {name} failed (exit {proc.returncode}): {' | '.join(tail)}")
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError as exc:
+        raise V8SnapError(f"JS helper {name} printed no JSON: {proc.stdout[:200]!r}") from exc
