@@ -1,1 +1,1 @@
-"""runtime stage."""
+"""Run an app from its snapshot blob: launcher script, full verification, plain fallback."""

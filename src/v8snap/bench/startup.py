@@ -1,0 +1,75 @@
+"""Time app startup side by side: each round runs every variant once, in turn, so machine noise hits all
+variants alike; the figures are medians over rounds (wall time of the whole process, ms)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of starting the app: argv plus extra environment."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StartupResult:
+    """Per-variant samples (ms) and their median; ``ratio`` is relative to the first variant (plain)."""
+
+    name: str
+    samples_ms: list[float]
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+
+def default_variants(node: Path, entry: Path, launcher: Path, args: list[str], cache_dir: Path) -> list[Variant]:
+    """plain node, node with NODE_COMPILE_CACHE (the strongest built-in peer), and the v8snap launcher."""
+    return [
+        Variant("plain node", [str(node), str(entry), *args]),
+        Variant("NODE_COMPILE_CACHE", [str(node), str(entry), *args], {"NODE_COMPILE_CACHE": str(cache_dir)}),
+        Variant("v8snap", [str(launcher), *args]),
+    ]
+
+
+def _run(v: Variant, cwd: Path) -> float:
+    env = {**os.environ, **v.env}
+    env.pop("NODE_OPTIONS", None)
+    t0 = time.perf_counter_ns()
+    proc = subprocess.run(v.argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = (time.perf_counter_ns() - t0) / 1e6
+    if proc.returncode != 0:
+        raise RuntimeError(f"{v.name} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
+    if b"v8snap: " in proc.stderr:
+        raise RuntimeError(f"{v.name} did not use the snapshot: {proc.stderr.decode()[-300:]}")
+    return elapsed
+
+
+def bench_startup(variants: list[Variant], *, cwd: Path, rounds: int = 15, warmup: int = 2) -> list[StartupResult]:
+    """Run ``warmup`` + ``rounds`` alternating rounds; return one result per variant (same order).
+
+    Raises:
+        RuntimeError: a variant failed or (for the launcher) fell back to a plain run.
+    """
+    samples: dict[str, list[float]] = {v.name: [] for v in variants}
+    for i in range(warmup + rounds):
+        for v in variants:
+            ms = _run(v, cwd)
+            if i >= warmup:
+                samples[v.name].append(ms)
+    return [StartupResult(v.name, samples[v.name]) for v in variants]
+
+
+def compile_cache_dir() -> Path:
+    """A fresh directory for NODE_COMPILE_CACHE (filled by the warm-up rounds)."""
+    return Path(tempfile.mkdtemp(prefix="v8snap-compile-cache-"))

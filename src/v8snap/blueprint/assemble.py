@@ -1,0 +1,134 @@
+"""The snapshot script: ``js/prelude.js`` + ``js/loader.js`` + ``__v8snap_boot(config, definitions)``.
+
+Layout (DESIGN §7): prelude -> registry of module definitions
+``function (exports, module, require, __filename, __dirname) {...}`` -> resolver map -> the ordered list of
+healthy keys to initialize -> ``setDeserializeMainFunction(loader)``. Native addons and ES modules are not
+in the registry: the loader leaves them to Node's own loader at run time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from v8snap.graph.model import ModuleGraph
+from v8snap.node.helpers import js_path
+
+#: Keys whose definition goes into the registry (ESM and native addons load from disk).
+SNAPSHOT_KINDS = frozenset({"cjs", "json"})
+
+#: Transform applied to a CJS module's source before it is wrapped: ``(key, source) -> source``.
+SourceTransform = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """Everything the snapshot script is made of.
+
+    Attributes:
+        graph: the module graph.
+        healthy: keys initialized at build time.
+        deferred: keys included as definitions, run on first require at run time.
+        norewrite: keys included verbatim (never passed to ``transform``); also run at run time.
+        builtin_verdicts: built-in name -> ``ok`` | ``warns`` | ``crashes`` (probed for this node).
+        mode: ``app`` (start the app from the blob) or ``library`` (define ``__v8snap_require``).
+        allow: hazards accepted knowingly, e.g. ``ENV_READ:NODE_ENV``.
+        transform: optional source transform for rewritten modules (the snapshot printer).
+        extra_resolutions: (dir key, request, target) added to the resolver map (library mode roots).
+        stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
+            "files": {abs path: [size bytes, mtime ms]}}``; a mismatch warns once and runs the app plainly.
+    """
+
+    graph: ModuleGraph
+    healthy: frozenset[str]
+    deferred: frozenset[str] = frozenset()
+    norewrite: frozenset[str] = frozenset()
+    builtin_verdicts: dict[str, str] = field(default_factory=dict)
+    mode: Literal["app", "library"] = "app"
+    allow: tuple[str, ...] = ()
+    transform: SourceTransform | None = None
+    extra_resolutions: tuple[tuple[str, str, str], ...] = ()
+    stale_check: dict[str, Any] = field(default_factory=dict)
+
+
+def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
+    """``keys`` in dependency order (a module after the modules it imports; cycles broken by load order).
+
+    Every prefix of the result is closed under dependencies among ``keys``, which is what the builder
+    bisection relies on.
+    """
+    wanted = set(keys)
+    out: list[str] = []
+    seen: set[str] = set()
+    for start in graph.modules:
+        if start not in wanted or start in seen:
+            continue
+        seen.add(start)
+        stack: list[tuple[str, list[str]]] = [(start, [d for d in graph.deps_of(start) if d in wanted])]
+        while stack:
+            node, pending = stack[-1]
+            if pending:
+                nxt = pending.pop(0)
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [d for d in graph.deps_of(nxt) if d in wanted]))
+            else:
+                stack.pop()
+                out.append(node)
+    return out
+
+
+def _definition(kind: str, source: str) -> str:
+    if kind == "json":
+        return f"function (exports, module) {{ module.exports = (\n{source.strip() or 'null'}\n); }}"
+    if source.startswith("#!"):
+        source = "//" + source[2:]
+    # A trailing line comment without a newline would swallow the closing brace.
+    return f"function (exports, module, require, __filename, __dirname) {{\n{source}\n}}"
+
+
+def resolver_map(bp: Blueprint) -> dict[str, str]:
+    """``"<dir key>\\0<request>" -> target`` for every resolution of the graph (plus extras)."""
+    out: dict[str, str] = {}
+    for r in bp.graph.resolutions:
+        out[f"{r.parent_dir}\0{r.request}"] = r.target
+    for d, req, target in bp.extra_resolutions:
+        out[f"{d}\0{req}"] = target
+    return out
+
+
+def assemble_script(bp: Blueprint) -> str:
+    """Return the snapshot script text for ``bp``.
+
+    Raises:
+        OSError: a module file cannot be read.
+    """
+    graph = bp.graph
+    defs: list[str] = []
+    for key, info in graph.modules.items():
+        if info.kind not in SNAPSHOT_KINDS:
+            continue
+        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+        if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
+            source = bp.transform(key, source)
+        defs.append(f"{json.dumps(key)}: {_definition(info.kind, source)}")
+    order = [k for k in init_order(graph, bp.healthy) if graph.modules[k].kind in SNAPSHOT_KINDS]
+    config = {
+        "root": str(graph.root),
+        "entry": graph.entry,
+        "mode": bp.mode,
+        "order": order,
+        "deferred": sorted(bp.deferred | bp.norewrite),
+        "map": resolver_map(bp),
+        "builtinVerdicts": bp.builtin_verdicts,
+        "allow": list(bp.allow),
+        "staleCheck": bp.stale_check,
+    }
+    parts = [
+        js_path("prelude.js").read_text(encoding="utf-8"),
+        js_path("loader.js").read_text(encoding="utf-8"),
+        "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,225 @@
+"""The ``v8snap`` command: parses arguments, calls the API, renders progress and tables. No logic here."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from v8snap.errors import V8SnapError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Start Node.js apps from a V8 startup snapshot.")
+err = Console(stderr=True)
+out = Console()
+
+AppArg = Annotated[Path, typer.Argument(help="app directory (holds package.json)")]
+NodeOpt = Annotated[Path | None, typer.Option("--node", help="node binary (default: V8SNAP_NODE or the bundled one)")]
+
+
+def _config(app_dir: Path, **kw: object):  # type: ignore[no-untyped-def]
+    from v8snap.config import SnapshotConfig
+
+    root = app_dir.resolve()
+    if not (root / "package.json").is_file() and not kw.get("entry"):
+        raise V8SnapError(f"{root} has no package.json", hint="point v8snap at the app's directory or pass --entry")
+    return SnapshotConfig(app_root=root, **{k: v for k, v in kw.items() if v is not None})  # type: ignore[arg-type]
+
+
+def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
+    status = err.status("starting")
+    status.start()
+
+    def say(msg: str) -> None:
+        status.update(msg)
+        err.log(msg, highlight=False)
+
+    return say, status.stop
+
+
+def _fmt_ms(v: float) -> str:
+    return f"{v:,.0f} ms" if v >= 100 else f"{v:.1f} ms"
+
+
+@app.command()
+def build(
+    app_dir: AppArg = Path("."),
+    entry: Annotated[str | None, typer.Option(help="entry file relative to the app")] = None,
+    node: NodeOpt = None,
+    trace_args: Annotated[list[str] | None, typer.Option("--trace-args", help='args of a trace run, e.g. "--help"')] = None,
+    include: Annotated[list[str] | None, typer.Option(help="glob of extra modules to include")] = None,
+    mode: Annotated[str, typer.Option(help="production (app + node_modules) or dev (node_modules only)")] = "production",
+    allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
+) -> None:
+    """Build the snapshot blob, meta and launcher into APP/.v8snap."""
+    from v8snap.build.app import build_app
+
+    import shlex
+
+    traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
+    cfg = _config(app_dir, entry=entry, node=node, trace_args=traces, include=tuple(include or ()),
+                  mode=mode, allow=tuple(allow or ()))
+    say, stop = _progress()
+    try:
+        report = build_app(cfg, say)
+    finally:
+        stop()
+    m = report.meta
+    table = Table(title=f"v8snap build: {cfg.app_root.name}")
+    for col in ("healthy", "deferred", "norewrite", "blob", "build time", "launcher"):
+        table.add_column(col)
+    table.add_row(str(len(m.healthy)), str(len(m.deferred)), str(len(m.norewrite)),
+                  f"{m.blob_size / 1e6:.1f} MB", f"{report.seconds:.1f} s", str(report.launcher))
+    out.print(table)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def run(ctx: typer.Context, app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
+    """Run the app from its snapshot (plain run with one warning line if the snapshot cannot be used)."""
+    from v8snap.runtime.run import exec_app
+
+    exec_app(_config(app_dir, node=node), list(ctx.args))
+
+
+@app.command()
+def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
+    """Check that the blob matches node, the lockfile, the modules and its recorded sha256."""
+    from v8snap.runtime.run import verify_app
+
+    problems = verify_app(_config(app_dir, node=node))
+    if problems:
+        for p in problems:
+            err.print(f"[red]✗[/red] {p}")
+        raise typer.Exit(1)
+    out.print("[green]✓[/green] snapshot is usable")
+
+
+@app.command()
+def doctor(
+    app_dir: AppArg = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="print snapshot-meta.json verdicts as JSON")] = False,
+) -> None:
+    """Print the classification of the last build (healthy / deferred / norewrite, with reasons)."""
+    from v8snap.doctor.meta import SnapshotMeta
+
+    cfg = _config(app_dir)
+    if not cfg.meta_path.is_file():
+        raise V8SnapError(f"no snapshot-meta.json in {cfg.out_dir}", hint="run `v8snap build` first")
+    meta = SnapshotMeta.read(cfg.meta_path)
+    if as_json:
+        out.print_json(json.dumps({k: meta.modules[k] for k in sorted(meta.modules)}))
+        return
+    table = Table(title=f"{len(meta.healthy)} healthy, {len(meta.deferred)} deferred, {len(meta.norewrite)} norewrite")
+    for col in ("module", "verdict", "reason"):
+        table.add_column(col)
+    for key in sorted(meta.modules, key=lambda k: (meta.modules[k]["verdict"] == "healthy", k)):
+        info = meta.modules[key]
+        r = info.get("reason") or {}
+        table.add_row(key, info["verdict"], f"{r.get('code', '')} {r.get('detail', '')}".strip())
+    out.print(table)
+
+
+@app.command()
+def bench(
+    app_dir: AppArg = Path("."),
+    rounds: Annotated[int, typer.Option(help="alternating rounds")] = 15,
+    args: Annotated[str, typer.Option(help="app arguments for every run")] = "",
+    node: NodeOpt = None,
+) -> None:
+    """Time startup: plain node vs NODE_COMPILE_CACHE vs the snapshot (medians of alternating runs)."""
+    import shlex
+
+    from v8snap.bench.startup import bench_startup, compile_cache_dir, default_variants
+    from v8snap.graph import find_entry
+    from v8snap.node import find_node
+    from v8snap.runtime.launcher import launcher_name
+
+    cfg = _config(app_dir, node=node)
+    launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
+    if not launcher.is_file():
+        raise V8SnapError("no launcher: the app has no snapshot yet", hint="run `v8snap build` first")
+    variants = default_variants(find_node(node), find_entry(cfg.app_root), launcher, shlex.split(args),
+                                compile_cache_dir())
+    _print_bench(bench_startup(variants, cwd=cfg.app_root, rounds=rounds), cfg.app_root.name)
+
+
+def _print_bench(results, title: str) -> None:  # type: ignore[no-untyped-def]
+    base = results[0].median_ms
+    table = Table(title=f"startup of {title} (median of {len(results[0].samples_ms)} alternating runs)")
+    for col in ("variant", "median", "min", "ratio vs plain"):
+        table.add_column(col)
+    for r in results:
+        table.add_row(r.name, _fmt_ms(r.median_ms), _fmt_ms(min(r.samples_ms)), f"{r.median_ms / base:.2f}×")
+    out.print(table)
+
+
+@app.command()
+def demo(rounds: Annotated[int, typer.Option(help="alternating rounds")] = 15) -> None:
+    """Install the demo app, build its snapshot, check its output, and time its startup."""
+    from v8snap.bench.demo import run_demo
+
+    say, stop = _progress()
+    try:
+        res = run_demo(rounds=rounds, progress=say)
+    finally:
+        stop()
+    m = res.report.meta
+    out.print(f"demo app: {res.app}  ({len(m.healthy)} healthy / {len(m.deferred)} deferred modules, "
+              f"blob {m.blob_size / 1e6:.1f} MB)")
+    out.print("[green]✓[/green] output from the snapshot is identical to the plain run")
+    _print_bench(res.results, "the demo app")
+    cc = res.results[1].median_ms
+    out.print(f"v8snap vs NODE_COMPILE_CACHE: {res.results[2].median_ms / cc:.2f}×")
+
+
+@app.command()
+def install(
+    app_dir: AppArg = Path("."),
+    bin_dir: Annotated[Path, typer.Option(help="directory on PATH")] = Path.home() / ".local" / "bin",
+) -> None:
+    """Put the app's launcher on PATH (a symlink in --bin-dir)."""
+    from v8snap.runtime.launcher import launcher_name
+
+    cfg = _config(app_dir)
+    launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
+    if not launcher.is_file():
+        raise V8SnapError("no launcher: the app has no snapshot yet", hint="run `v8snap build` first")
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    link = bin_dir / launcher.name
+    tmp = bin_dir / f".{launcher.name}.tmp"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(launcher)
+    os.replace(tmp, link)
+    out.print(f"installed {link} -> {launcher}")
+
+
+def main() -> None:
+    """Console-script entry: one clear line plus a hint for any V8SnapError, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except V8SnapError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        if exc.hint:
+            err.print(f"hint: {exc.hint}", highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""SnapshotConfig: what to snapshot and how."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json")
+
+
+@dataclass(frozen=True)
+class SnapshotConfig:
+    """Inputs of ``v8snap build``.
+
+    Attributes:
+        app_root: absolute app directory (holds package.json).
+        entry: entry file relative to app_root, or None for package.json ``main``/``bin``.
+        node: node binary chosen by the user (``--node``), or None for the default.
+        trace_args: argument lists for trace runs (each run records the modules loaded at startup).
+        include: extra globs (relative to app_root) of modules to include.
+        mode: ``production`` (app modules + node_modules) or ``dev`` (node_modules only; app code loads
+            from disk and can change freely).
+        profile: ``node`` (default) or ``electron``.
+        allow: hazards accepted knowingly (``ENV_READ:NODE_ENV``).
+        timeout: seconds per verification round / trace run.
+        from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
+        keep_config: keep generated scripts in ``.v8snap/work`` (``SNAPSHOT_KEEP_CONFIG=1``).
+    """
+
+    app_root: Path
+    entry: str | None = None
+    node: Path | None = None
+    trace_args: tuple[tuple[str, ...], ...] = ((),)
+    include: tuple[str, ...] = ()
+    mode: Literal["production", "dev"] = "production"
+    profile: Literal["node", "electron"] = "node"
+    allow: tuple[str, ...] = ()
+    timeout: float = 60.0
+    from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
+    keep_config: bool = field(default_factory=lambda: bool(os.environ.get("SNAPSHOT_KEEP_CONFIG")))
+
+    @property
+    def out_dir(self) -> Path:
+        """``APP/.v8snap``: blob, meta, deps, launcher."""
+        return self.app_root / ".v8snap"
+
+    @property
+    def blob_path(self) -> Path:
+        return self.out_dir / "snapshot.blob"
+
+    @property
+    def meta_path(self) -> Path:
+        return self.out_dir / "snapshot-meta.json"
+
+    def lockfile(self) -> Path | None:
+        """The first lockfile found among package-lock.json, yarn.lock, pnpm-lock.yaml, npm-shrinkwrap.json."""
+        for name in LOCKFILES:
+            p = self.app_root / name
+            if p.is_file():
+                return p
+        return None

@@ -1,0 +1,71 @@
+"""Violation codes and the one table that maps them to consequences (DESIGN §5).
+
+Codes come from tagged errors thrown by the stubs in ``js/prelude.js`` — never from matching error text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Consequence(Enum):
+    """What the doctor does about a violation."""
+
+    DEFER = "defer"
+    NOREWRITE = "norewrite"
+    NONE = "none"
+
+
+#: code -> (consequence, meaning). Unknown codes defer (conservative) and are reported.
+CODES: dict[str, tuple[Consequence, str]] = {
+    "BUILTIN_UNSUPPORTED": (Consequence.DEFER, "needs a built-in Node's builder has not verified"),
+    "BUILTIN_CRASHES": (Consequence.DEFER, "needs a built-in (or state) that crashes Node's builder"),
+    "GLOBAL_MISSING": (Consequence.DEFER, "uses a global that does not exist while building (WebAssembly, ...)"),
+    "NATIVE_ADDON": (Consequence.DEFER, "loads a native addon (.node) at load time"),
+    "TIMER_AT_INIT": (Consequence.DEFER, "creates a timer, tick or signal handler at load time"),
+    "ENV_READ": (Consequence.DEFER, "reads process.env or machine facts at load time"),
+    "ARGV_READ": (Consequence.DEFER, "reads process.argv at load time"),
+    "CWD_READ": (Consequence.DEFER, "reads process.cwd() at load time"),
+    "TIME_READ": (Consequence.DEFER, "reads the clock at load time"),
+    "RANDOM_READ": (Consequence.DEFER, "reads Math.random() at load time"),
+    "FS_OUTSIDE_APP": (Consequence.DEFER, "touches files outside the app (or writes) at load time"),
+    "STDIO_WRITE": (Consequence.DEFER, "writes to the console at load time (output would be lost)"),
+    "NOT_IN_SNAPSHOT": (Consequence.DEFER, "requires a module the snapshot does not contain"),
+    "REWRITE_INVALID": (Consequence.NOREWRITE, "its rewrite does not parse or is unsafe"),
+    "DEPENDS_ON_DEFERRED": (Consequence.DEFER, "requires a deferred module at load time"),
+    "TIMEOUT": (Consequence.DEFER, "did not finish loading in time"),
+    "EXIT_CALLED": (Consequence.DEFER, "calls process.exit (or kills its process) at load time"),
+    "UNKNOWN_ERROR": (Consequence.DEFER, "threw while loading"),
+    "MAIN_MODULE": (Consequence.DEFER, "is the app's main module: it runs the program"),
+}
+
+
+def consequence_of(code: str) -> Consequence:
+    """Consequence for ``code``; unknown codes defer."""
+    return CODES.get(code, (Consequence.DEFER, ""))[0]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A structured record from a verifier.
+
+    Attributes:
+        key: module key the violation is attributed to.
+        code: one of :data:`CODES`.
+        detail: what exactly (``ENV_READ`` -> the variable name, ``DEPENDS_ON_DEFERRED`` -> the dependency).
+        stack: first app-relative stack frame, or ``""``.
+    """
+
+    key: str
+    code: str
+    detail: str = ""
+    stack: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "code": self.code, "detail": self.detail, "stack": self.stack}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Violation:
+        return cls(str(d["key"]), str(d["code"]), str(d.get("detail", "")), str(d.get("stack", "")))

@@ -1,0 +1,248 @@
+// v8snap loader: the run-time half of the snapshot script (see prelude.js for the layout).
+//
+// After the blob is deserialized, the require hook serves modules from the snapshot:
+//   - a request the resolver map knows, whose target is in the registry, is served from the snapshot:
+//     healthy -> the exports initialized at build time; deferred/norewrite -> its definition, run once;
+//   - each served module is registered in Module._cache as a real Module (id, filename, paths, parent,
+//     loaded, children), so require.cache, module.parent and require.main behave as in a plain run, and
+//     `delete require.cache[f]` makes the next require re-run the definition (as Node re-reads the file);
+//   - anything else (built-ins, native addons, modules not in the snapshot, ESM) goes to Node's loader.
+// V8SNAP_DISABLE=1 boots from the blob but serves nothing from it (the opt-out of Cypress's tooling).
+// No top-level 'use strict': it would make every module definition in the script strict.
+
+// eslint-disable-next-line no-unused-vars
+function __v8snap_makeRuntime(state) {
+  'use strict';
+  const Module = require('module');
+  const path = require('path');
+  const config = state.config;
+  const definitions = state.definitions;
+  const origLoad = Module._load;
+  const origResolveFilename = Module._resolveFilename;
+  const runtime = { Module, served: 0, enabled: true };
+
+  // Module objects for registry keys, created on first use at run time.
+  const moduleOf = Object.create(null); // key -> Module
+
+  function parentDirKey(parent) {
+    if (!parent || typeof parent.filename !== 'string') return null;
+    const key = state.keyOfFilename(parent.filename);
+    return key === null ? null : state.dirKeyOf(key);
+  }
+
+  // The registry key a (request, parent) pair resolves to, or undefined when the snapshot cannot tell.
+  function targetOf(request, parent) {
+    if (path.isAbsolute(request)) {
+      const key = state.keyOfFilename(request);
+      if (key !== null && definitions[key] !== undefined) return key;
+      return undefined;
+    }
+    const dir = parentDirKey(parent);
+    if (dir === null) return undefined;
+    const target = config.map[dir + '\u0000' + request];
+    if (target === undefined || target.startsWith('node:') || definitions[target] === undefined) return undefined;
+    return target;
+  }
+
+  function makeRequireFunction(mod) {
+    function require(id) {
+      return mod.require(id);
+    }
+    require.resolve = function resolve(request, options) {
+      return Module._resolveFilename(request, mod, false, options);
+    };
+    require.resolve.paths = function paths(request) {
+      return Module._resolveLookupPaths(request, mod);
+    };
+    require.main = process.mainModule;
+    require.extensions = Module._extensions;
+    require.cache = Module._cache;
+    return require;
+  }
+
+  function attach(mod, parent) {
+    if (parent && Array.isArray(parent.children) && !parent.children.includes(mod)) parent.children.push(mod);
+  }
+
+  // Serve `key` for `parent`; mirrors Module._load's cache-first behaviour.
+  function load(key, parent, isMain) {
+    const filename = state.filenameOf(key);
+    const cached = Module._cache[filename];
+    if (cached !== undefined) {
+      attach(cached, parent);
+      return cached.exports;
+    }
+    const dirname = path.dirname(filename);
+    const record = state.records[key];
+    let mod;
+    if (record !== undefined && moduleOf[key] === undefined) {
+      // Healthy: adopt the build-time record as a real Module, keeping the object the code captured.
+      const exports = record.exports;
+      Object.setPrototypeOf(record, Module.prototype);
+      Module.call(record, filename, parent);
+      mod = record;
+      mod.exports = exports;
+      mod.filename = filename;
+      mod.paths = Module._nodeModulePaths(dirname);
+      mod.loaded = true;
+      moduleOf[key] = mod;
+      if (isMain) setMain(mod);
+      Module._cache[filename] = mod;
+      runtime.served++;
+      return mod.exports;
+    }
+    // Deferred / norewrite, or a healthy module whose cache entry was deleted: run its definition.
+    mod = new Module(filename, parent);
+    mod.filename = filename;
+    mod.paths = Module._nodeModulePaths(dirname);
+    moduleOf[key] = mod;
+    if (isMain) setMain(mod);
+    Module._cache[filename] = mod;
+    let threw = true;
+    try {
+      definitions[key].call(mod.exports, mod.exports, mod, makeRequireFunction(mod), filename, dirname);
+      threw = false;
+    } finally {
+      if (threw) {
+        delete Module._cache[filename];
+        if (parent && Array.isArray(parent.children)) {
+          const i = parent.children.indexOf(mod);
+          if (i !== -1) parent.children.splice(i, 1);
+        }
+      }
+    }
+    mod.loaded = true;
+    runtime.served++;
+    return mod.exports;
+  }
+
+  function setMain(mod) {
+    process.mainModule = mod;
+    mod.id = '.';
+  }
+
+  runtime.install = function install() {
+    Module._load = function v8snapLoad(request, parent, isMain) {
+      const key = targetOf(request, parent);
+      if (key === undefined) return origLoad.apply(this, arguments);
+      return load(key, parent, isMain);
+    };
+    Module._resolveFilename = function v8snapResolveFilename(request, parent, isMain, options) {
+      if (options === undefined && typeof request === 'string') {
+        const key = targetOf(request, parent);
+        if (key !== undefined) return state.filenameOf(key);
+      }
+      return origResolveFilename.apply(this, arguments);
+    };
+  };
+
+  // Lazy requires made by healthy modules after deserialization go through their real Module.
+  function moduleForKey(key) {
+    const filename = state.filenameOf(key);
+    const cached = Module._cache[filename];
+    if (cached !== undefined) return cached;
+    if (moduleOf[key] !== undefined) return moduleOf[key];
+    load(key, null, false);
+    return moduleOf[key];
+  }
+  runtime.requireFrom = (key, request) => moduleForKey(key).require(request);
+  runtime.resolveFrom = (key, request, options) =>
+    Module._resolveFilename(request, moduleForKey(key), false, options);
+  runtime.resolvePathsFrom = (key, request) => Module._resolveLookupPaths(request, moduleForKey(key));
+
+  // Cheap checks that the blob still matches the app (a few stat calls): the node binary, and the app's own
+  // files baked into the blob (production mode). The full check (sha256) is `v8snap verify`.
+  function staleReason() {
+    const check = config.staleCheck || {};
+    if (check.version && check.version !== process.version) return `built for node ${check.version}`;
+    if (check.node && check.node !== process.execPath) return `built for ${check.node}`;
+    const fs = require('fs');
+    for (const [file, [size, mtimeMs]] of Object.entries(check.files || {})) {
+      let st;
+      try {
+        st = fs.statSync(file);
+      } catch {
+        return `${file} is gone`;
+      }
+      if (st.size !== size || Math.trunc(st.mtimeMs) !== mtimeMs) return `${file} changed`;
+    }
+    return '';
+  }
+
+  // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
+  runtime.runMain = function runMain() {
+    const entry = state.filenameOf(config.entry);
+    process.argv.splice(1, 0, entry);
+    const stale = staleReason();
+    if (stale) {
+      process.stderr.write(`v8snap: snapshot not used (${stale}); running without it. Rebuild: v8snap build\n`);
+      runtime.enabled = false;
+    } else if (process.env.V8SNAP_DISABLE === '1') {
+      runtime.enabled = false;
+    } else {
+      runtime.install();
+    }
+    Module.runMain(entry);
+  };
+  return runtime;
+}
+
+// The single call at the end of the snapshot script.
+// eslint-disable-next-line no-unused-vars
+function __v8snap_boot(config, definitions) {
+  'use strict';
+  const state = __v8snap_makeState(config, definitions);
+  const v8 = state.v8;
+  const building = v8.startupSnapshot.isBuildingSnapshot();
+  const verifyOut = !building && process.env.V8SNAP_VERIFY_OUT;
+
+  if (verifyOut) {
+    // Verification run (`node script.js`): initialize every candidate, report one JSON line per event.
+    const fs = state.fs;
+    const fd = fs.openSync(verifyOut, 'a');
+    const emit = (ev) => fs.writeSync(fd, JSON.stringify(ev) + '\n');
+    state.installGuards();
+    state.initAll(emit);
+    for (const r of state.restore.reverse()) r();
+    emit({ event: 'done', fsReads: state.fsReads });
+    fs.closeSync(fd);
+    return;
+  }
+  if (!building) {
+    throw new Error('v8snap: this snapshot script runs under `node --build-snapshot` or with V8SNAP_VERIFY_OUT');
+  }
+  state.installGuards();
+  state.initAll(null);
+  if (state.violations.length) {
+    const lines = state.violations.map((v) => `  ${v.key}: ${v.code} ${v.detail} ${v.stack}`);
+    const err = new Error('v8snap: violations while initializing healthy modules:\n' + lines.join('\n'));
+    err.violations = state.violations;
+    throw err;
+  }
+  // Guards come off before serialization; values captured by modules stay transparent (phase check).
+  for (const r of state.restore.reverse()) r();
+  state.restore = [];
+
+  const switchToRuntime = () => {
+    state.phase = 'runtime';
+    state.runtime = __v8snap_makeRuntime(state);
+  };
+  if (config.mode === 'library') {
+    v8.startupSnapshot.addDeserializeCallback(() => {
+      switchToRuntime();
+      state.runtime.install();
+    });
+    globalThis.__v8snap_require = (request) => {
+      if (state.phase !== 'runtime') {
+        const target = state.lookup('./package.json', request);
+        return target && target.startsWith('node:') ? state.builtin(target.slice(5)) : state.instantiate(target);
+      }
+      return state.runtime.requireFrom('./package.json', request);
+    };
+    return;
+  }
+  v8.startupSnapshot.setDeserializeMainFunction(() => {
+    switchToRuntime();
+    state.runtime.runMain();
+  });
+}

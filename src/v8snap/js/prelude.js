@@ -1,0 +1,373 @@
+// v8snap snapshot prelude: the build-time half of every snapshot script.
+//
+// The assembled snapshot script is: this file, then loader.js, then one call
+//   __v8snap_boot(config, definitions)
+// where `definitions` maps module keys ('./node_modules/ms/index.js') to
+//   function (exports, module, require, __filename, __dirname) { <module source> }
+//
+// Node's snapshot builder only lets the entry script require built-ins (DESIGN §4), so every user module
+// lives in that registry. At build time the healthy modules are initialized here, with a `require` that
+// serves registry modules and vetted built-ins only; anything that would bake stale state into the heap
+// (env, argv, cwd, time, random, timers, stdio, files outside the app, exit) records a *violation*.
+// Violations are recorded where they happen, not only thrown: module code often wraps `require` in
+// try/catch (optional dependencies), which must not hide that the module cannot be healthy.
+//
+// Modes (config.mode):
+//   'app'     building: initialize healthy modules, restore guards before serialization, start the app
+//             from the blob through loader.js;  not building (plain `node script.js`): verify, see below.
+//   'library' like 'app' but no main function: defines globalThis.__v8snap_require(request) instead.
+// Verification (`node script.js` with V8SNAP_VERIFY_OUT set): initialize each healthy candidate in order,
+// append one JSON line per event to that file, exit 0. Used by the first-version classifier.
+// No top-level 'use strict': it would make every module definition in the script strict.
+
+// eslint-disable-next-line no-unused-vars
+function __v8snap_makeState(config, definitions) {
+  'use strict';
+  const v8 = require('v8');
+  const fs = require('fs');
+  const path = require('path');
+
+  const state = {
+    config,
+    definitions,
+    phase: 'build', // 'build' while initializing; 'runtime' once deserialized
+    // key -> build-time module record {id, filename, exports, loaded, children, paths, parent}
+    records: Object.create(null),
+    initStack: [],
+    violations: [],
+    tainted: new Set(), // keys with a violation in this run: they cannot be healthy
+    fsReads: Object.create(null), // key -> [app-relative files read at load time]
+    healthy: new Set(config.order),
+    deferred: new Set(config.deferred || []),
+    builtinVerdicts: config.builtinVerdicts || {},
+    allow: new Set(config.allow || []), // e.g. 'ENV_READ:NODE_ENV'
+    realRequire: require,
+    restore: [],
+  };
+
+  const root = config.root;
+  state.filenameOf = (key) => root + key.slice(1);
+  state.dirKeyOf = (key) => {
+    const i = key.lastIndexOf('/');
+    return i <= 1 ? '.' : key.slice(0, i);
+  };
+  state.keyOfFilename = (filename) => {
+    if (filename.length > root.length && filename.startsWith(root) && filename[root.length] === path.sep) {
+      return '.' + filename.slice(root.length);
+    }
+    return null;
+  };
+
+  // ---- violations -------------------------------------------------------------------------------------
+  class SnapshotViolation extends Error {
+    constructor(code, detail) {
+      super(`[v8snap ${code}] ${detail}`);
+      this.name = 'SnapshotViolation';
+      this.code = code;
+      this.detail = detail;
+    }
+  }
+  state.SnapshotViolation = SnapshotViolation;
+
+  function firstAppFrame(stack) {
+    const lines = String(stack || '').split('\n');
+    for (const line of lines.slice(1)) {
+      if (!line.includes('node:') && !line.includes('v8snap')) return line.trim();
+    }
+    return '';
+  }
+
+  // Record a violation against the module being initialized and throw it.
+  state.violate = function violate(code, detail) {
+    const key = state.initStack.length ? state.initStack[state.initStack.length - 1] : null;
+    if (state.allow.has(code + ':' + detail) || state.allow.has(code)) return false;
+    const err = new SnapshotViolation(code, detail);
+    const stack = firstAppFrame(err.stack);
+    state.violations.push({ key, code, detail, stack });
+    if (key) state.tainted.add(key);
+    // Every module on the init stack is waiting for this one at load time: it depends on a deferred module.
+    for (const parent of state.initStack.slice(0, -1)) {
+      if (state.tainted.has(parent)) continue;
+      state.tainted.add(parent);
+      state.violations.push({ key: parent, code: 'DEPENDS_ON_DEFERRED', detail: key, stack });
+    }
+    throw err;
+  };
+  state.building = () => state.phase === 'build' && state.initStack.length > 0;
+
+  // ---- hazard guards (installed for the build phase, transparent at run time) --------------------------
+  function guardMethod(obj, name, code, detail, when) {
+    const orig = obj[name];
+    if (typeof orig !== 'function') return;
+    const guarded = function (...args) {
+      if (state.building() && (!when || when(args))) state.violate(code, detail || name);
+      return new.target ? Reflect.construct(orig, args, new.target) : Reflect.apply(orig, this, args);
+    };
+    Object.defineProperty(guarded, 'name', { value: orig.name });
+    obj[name] = guarded;
+    state.restore.push(() => { obj[name] = orig; });
+  }
+
+  function guardGetter(obj, name, code, detail) {
+    const desc = Object.getOwnPropertyDescriptor(obj, name);
+    if (!desc || !desc.configurable) return;
+    let value = desc.get ? undefined : desc.value;
+    Object.defineProperty(obj, name, {
+      configurable: true,
+      enumerable: desc.enumerable,
+      get() {
+        if (state.building()) state.violate(code, detail);
+        return desc.get ? desc.get.call(this) : value;
+      },
+      set(v) {
+        if (desc.set) desc.set.call(this, v);
+        else value = v;
+      },
+    });
+    state.restore.push(() => {
+      if (desc.get) Object.defineProperty(obj, name, desc);
+      else Object.defineProperty(obj, name, { ...desc, value });
+    });
+  }
+
+  function installGuards() {
+    // process.env: a proxy; reading any variable at load time bakes it into the blob.
+    const realEnv = process.env;
+    const envProxy = new Proxy(realEnv, {
+      get(t, k) {
+        if (state.building() && typeof k === 'string') state.violate('ENV_READ', k);
+        return Reflect.get(t, k);
+      },
+      has(t, k) {
+        if (state.building() && typeof k === 'string') state.violate('ENV_READ', k);
+        return Reflect.has(t, k);
+      },
+      ownKeys(t) {
+        if (state.building()) state.violate('ENV_READ', '*');
+        return Reflect.ownKeys(t);
+      },
+      getOwnPropertyDescriptor(t, k) {
+        if (state.building() && typeof k === 'string') state.violate('ENV_READ', k);
+        return Reflect.getOwnPropertyDescriptor(t, k);
+      },
+    });
+    Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: envProxy });
+    state.restore.push(() => {
+      Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: realEnv });
+    });
+    guardGetter(process, 'argv', 'ARGV_READ', 'process.argv');
+    guardGetter(process, 'execArgv', 'ARGV_READ', 'process.execArgv');
+    guardMethod(process, 'cwd', 'CWD_READ', 'process.cwd()');
+    guardMethod(process, 'chdir', 'CWD_READ', 'process.chdir()');
+    guardMethod(process, 'exit', 'EXIT_CALLED', 'process.exit()');
+    guardMethod(process, 'reallyExit', 'EXIT_CALLED', 'process.reallyExit()');
+    guardMethod(process, 'abort', 'EXIT_CALLED', 'process.abort()');
+    guardMethod(process, 'kill', 'EXIT_CALLED', 'process.kill()');
+    guardMethod(process, 'uptime', 'TIME_READ', 'process.uptime()');
+    guardMethod(process, 'hrtime', 'TIME_READ', 'process.hrtime()');
+    if (process.hrtime) guardMethod(process.hrtime, 'bigint', 'TIME_READ', 'process.hrtime.bigint()');
+    guardMethod(process, 'memoryUsage', 'ENV_READ', 'process.memoryUsage()');
+    guardMethod(process, 'cpuUsage', 'ENV_READ', 'process.cpuUsage()');
+    guardMethod(process, 'nextTick', 'TIMER_AT_INIT', 'process.nextTick()');
+    // Signal handlers are native state that a blob does not restore.
+    for (const m of ['on', 'addListener', 'once', 'prependListener']) {
+      guardMethod(process, m, 'TIMER_AT_INIT', `process.${m}(signal)`,
+        (args) => typeof args[0] === 'string' && /^SIG/.test(args[0]));
+    }
+    for (const m of ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']) {
+      guardMethod(globalThis, m, 'TIMER_AT_INIT', m + '()');
+    }
+    guardMethod(Math, 'random', 'RANDOM_READ', 'Math.random()');
+    guardMethod(Date, 'now', 'TIME_READ', 'Date.now()');
+    if (globalThis.performance) guardMethod(globalThis.performance, 'now', 'TIME_READ', 'performance.now()');
+    // `new Date()` / `Date()` read the clock; `new Date(0)` does not.
+    const RealDate = Date;
+    const DateProxy = new Proxy(RealDate, {
+      construct(t, args, nt) {
+        if (args.length === 0 && state.building()) state.violate('TIME_READ', 'new Date()');
+        return Reflect.construct(t, args, nt === DateProxy ? t : nt);
+      },
+      apply(t, self, args) {
+        if (state.building()) state.violate('TIME_READ', 'Date()');
+        return Reflect.apply(t, self, args);
+      },
+    });
+    globalThis.Date = DateProxy;
+    state.restore.push(() => { globalThis.Date = RealDate; });
+    // Output written at load time would be printed by the builder, never by the app.
+    for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'time', 'timeEnd', 'count']) {
+      guardMethod(console, m, 'STDIO_WRITE', 'console.' + m + '()');
+    }
+  }
+
+  // Built-in modules handed to healthy modules at build time, wrapped where they expose hazards.
+  const wrappedBuiltins = Object.create(null);
+  function insideApp(p) {
+    try {
+      const abs = path.resolve(String(p instanceof URL ? p.pathname : p));
+      return abs === root || abs.startsWith(root + path.sep);
+    } catch {
+      return false;
+    }
+  }
+  function wrapFs(real) {
+    const out = Object.create(real);
+    const reads = ['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'realpathSync',
+      'accessSync', 'openSync', 'readlinkSync'];
+    for (const name of Object.keys(real)) {
+      const fn = real[name];
+      if (typeof fn !== 'function') continue;
+      out[name] = function (...args) {
+        if (state.building()) {
+          if (reads.includes(name)) {
+            if (!insideApp(args[0])) state.violate('FS_OUTSIDE_APP', `fs.${name}(${String(args[0])})`);
+            const key = state.initStack[state.initStack.length - 1];
+            const rel = state.keyOfFilename(path.resolve(String(args[0])));
+            if (key && rel) (state.fsReads[key] ||= []).push(rel);
+          } else if (!/^(constants|Stats|Dirent)$/.test(name)) {
+            state.violate('FS_OUTSIDE_APP', `fs.${name}() at load time`);
+          }
+        }
+        return Reflect.apply(fn, real, args);
+      };
+    }
+    return out;
+  }
+  function wrapOs(real) {
+    const out = Object.create(real);
+    for (const name of ['cpus', 'hostname', 'networkInterfaces', 'userInfo', 'homedir', 'tmpdir',
+      'totalmem', 'freemem', 'uptime', 'loadavg', 'availableParallelism', 'getPriority']) {
+      if (typeof real[name] !== 'function') continue;
+      out[name] = function (...args) {
+        if (state.building()) state.violate('ENV_READ', `os.${name}()`);
+        return Reflect.apply(real[name], real, args);
+      };
+    }
+    return out;
+  }
+  state.builtin = function builtin(name) {
+    const verdict = state.builtinVerdicts[name];
+    if (verdict === 'crashes') state.violate('BUILTIN_CRASHES', name);
+    if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
+    if (name in wrappedBuiltins) return wrappedBuiltins[name];
+    const real = state.realRequire(name);
+    let mod = real;
+    if (name === 'fs') mod = wrapFs(real);
+    else if (name === 'os') mod = wrapOs(real);
+    wrappedBuiltins[name] = mod;
+    return mod;
+  };
+
+  // ---- the build-time registry ------------------------------------------------------------------------
+  state.lookup = function lookup(fromKey, request) {
+    const hit = config.map[state.dirKeyOf(fromKey) + '\u0000' + request];
+    if (hit !== undefined) return hit;
+    // Built-in names as probed ('fs', 'fs/promises', and scheme-only ones such as 'node:sqlite').
+    if (request in state.builtinVerdicts) return 'node:' + request;
+    if (request.startsWith('node:') && request.slice(5) in state.builtinVerdicts) return request;
+    return undefined;
+  };
+
+  state.instantiate = function instantiate(key) {
+    if (state.tainted.has(key)) state.violate('DEPENDS_ON_DEFERRED', key);
+    const existing = state.records[key];
+    if (existing) return existing.exports;
+    const def = definitions[key];
+    if (def === undefined) state.violate('NOT_IN_SNAPSHOT', key);
+    if (!state.healthy.has(key)) state.violate('DEPENDS_ON_DEFERRED', key);
+    const filename = state.filenameOf(key);
+    const record = {
+      id: filename, filename, path: path.dirname(filename), exports: {}, loaded: false,
+      children: [], paths: [],
+    };
+    state.records[key] = record;
+    state.initStack.push(key);
+    try {
+      def.call(record.exports, record.exports, record, state.makeRequire(key), filename, path.dirname(filename));
+      record.loaded = true;
+    } catch (err) {
+      delete state.records[key];
+      throw err;
+    } finally {
+      state.initStack.pop();
+    }
+    return record.exports;
+  };
+
+  // The `require` a definition receives. Build phase: registry + vetted built-ins. Runtime phase
+  // (a healthy module calling require lazily, after deserialization): the real CJS loader of the module.
+  state.makeRequire = function makeRequire(key) {
+    function require(request) {
+      if (state.phase === 'runtime') return state.runtime.requireFrom(key, request);
+      if (typeof request !== 'string') throw new TypeError('The "id" argument must be of type string');
+      const target = state.lookup(key, request);
+      if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
+      if (target.startsWith('node:')) return state.builtin(target.slice(5));
+      if (definitions[target] === undefined) state.violate('NATIVE_ADDON', target);
+      return state.instantiate(target);
+    }
+    require.resolve = function resolve(request, options) {
+      if (state.phase === 'runtime') return state.runtime.resolveFrom(key, request, options);
+      const target = state.lookup(key, request);
+      if (target === undefined) state.violate('NOT_IN_SNAPSHOT', 'require.resolve(' + request + ')');
+      return target.startsWith('node:') ? target : state.filenameOf(target);
+    };
+    require.resolve.paths = function paths(request) {
+      if (state.phase === 'runtime') return state.runtime.resolvePathsFrom(key, request);
+      state.violate('NOT_IN_SNAPSHOT', 'require.resolve.paths(' + request + ')');
+    };
+    Object.defineProperty(require, 'main', {
+      enumerable: true,
+      get() { return state.phase === 'runtime' ? process.mainModule : undefined; },
+    });
+    Object.defineProperty(require, 'cache', {
+      enumerable: true,
+      get() {
+        if (state.phase === 'runtime') return state.runtime.Module._cache;
+        state.violate('NOT_IN_SNAPSHOT', 'require.cache');
+      },
+    });
+    Object.defineProperty(require, 'extensions', {
+      enumerable: true,
+      get() {
+        if (state.phase === 'runtime') return state.runtime.Module._extensions;
+        state.violate('NOT_IN_SNAPSHOT', 'require.extensions');
+      },
+    });
+    return require;
+  };
+
+  // Turn an error thrown by a definition into a structured violation (when none was recorded for it).
+  state.classifyError = function classifyError(err) {
+    if (err instanceof SnapshotViolation) return { code: err.code, detail: err.detail };
+    if (err instanceof ReferenceError && /\b(WebAssembly|SharedArrayBuffer)\b/.test(String(err.message))) {
+      return { code: 'GLOBAL_MISSING', detail: String(err.message) };
+    }
+    if (err instanceof Error) return { code: 'UNKNOWN_ERROR', detail: `${err.name}: ${err.message}` };
+    return { code: 'UNKNOWN_ERROR', detail: 'non-Error thrown: ' + String(err) };
+  };
+
+  state.initAll = function initAll(onEvent) {
+    for (const key of config.order) {
+      if (state.records[key]) continue;
+      if (onEvent) onEvent({ event: 'start', key });
+      const before = state.violations.length;
+      try {
+        state.instantiate(key);
+      } catch (err) {
+        if (state.violations.length === before) {
+          const { code, detail } = state.classifyError(err);
+          state.violations.push({ key, code, detail, stack: firstAppFrame(err && err.stack) });
+        }
+      }
+      if (onEvent) {
+        for (const v of state.violations.slice(before)) onEvent({ event: 'violation', ...v });
+      }
+    }
+  };
+
+  state.installGuards = installGuards;
+  state.v8 = v8;
+  state.fs = fs;
+  return state;
+}

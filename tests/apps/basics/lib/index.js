@@ -1,0 +1,4 @@
+'use strict';
+// Directory module: required as './lib'.
+const helper = require('./helper');
+module.exports = { fromLib: helper.twice(21) };

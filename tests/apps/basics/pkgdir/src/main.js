@@ -1,0 +1,3 @@
+'use strict';
+// Reached through pkgdir/package.json "main".
+module.exports = { viaPackageMain: true };
