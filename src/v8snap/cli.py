@@ -15,7 +15,7 @@ from rich.table import Table
 
 from v8snap.errors import V8SnapError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Start Node.js apps from a V8 startup snapshot.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Start Node.js apps from a V8 startup snapshot.")
 err = Console(stderr=True)
 out = Console()
 
@@ -58,9 +58,9 @@ def build(
     allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
-    from v8snap.build.app import build_app
-
     import shlex
+
+    from v8snap.build.app import build_app
 
     traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
     cfg = _config(app_dir, entry=entry, node=node, trace_args=traces, include=tuple(include or ()),
@@ -200,25 +200,17 @@ def install(
 
 
 def main() -> None:
-    """Console-script entry: one clear line plus a hint for any V8SnapError, never a traceback."""
+    """Console-script entry: one clear line plus a hint for any V8SnapError, never a traceback.
+
+    Usage errors are reported by typer itself (exit 2).
+    """
     try:
-        app(standalone_mode=False)
+        app(prog_name="v8snap")
     except V8SnapError as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         if exc.hint:
             err.print(f"hint: {exc.hint}", highlight=False)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 if __name__ == "__main__":

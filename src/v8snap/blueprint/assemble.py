@@ -114,7 +114,9 @@ def assemble_script(bp: Blueprint) -> str:
         if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
             source = bp.transform(key, source)
         defs.append(f"{json.dumps(key)}: {_definition(info.kind, source)}")
-    order = [k for k in init_order(graph, bp.healthy) if graph.modules[k].kind in SNAPSHOT_KINDS]
+    # Initialize in the trace's load order: top-level instantiations then nest exactly as the plain run's
+    # requires did (a circular pair sees the same partial exports).
+    order = [k for k, m in graph.modules.items() if k in bp.healthy and m.kind in SNAPSHOT_KINDS]
     config = {
         "root": str(graph.root),
         "entry": graph.entry,

@@ -78,12 +78,15 @@ class ModuleGraph:
         modules: key -> ModuleInfo, in load order (entry first).
         resolutions: all (parent dir, request) -> target pairs observed in the trace or computed
             for static imports; the resolver map is built from these.
+        notes: human-readable diagnostics from discovery (loads that failed during the trace, specifiers
+            resolving outside the app root); not written to ``snapshot-deps.json``.
     """
 
     root: Path
     entry: str
     modules: dict[str, ModuleInfo]
     resolutions: list[Resolution] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def deps_of(self, key: str) -> list[str]:
         """Module keys ``key`` imports statically (built-ins and unresolved specifiers excluded)."""
@@ -112,7 +115,7 @@ class ModuleGraph:
         }
 
     def write(self, out_dir: Path) -> None:
-        """Write ``snapshot-deps.json`` and ``snapshot-entry.js`` (one ``require`` per module) into out_dir."""
+        """Write ``snapshot-deps.json`` and ``snapshot-entry.js`` (one ``require`` per module) to out_dir."""
         from v8snap.util import atomic_write_text
 
         out_dir.mkdir(parents=True, exist_ok=True)

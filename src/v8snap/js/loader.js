@@ -89,6 +89,14 @@ function __v8snap_makeRuntime(state) {
       if (isMain) setMain(mod);
       Module._cache[filename] = mod;
       runtime.served++;
+      // What it required at build time is loaded too, as in a plain run: register those Modules now.
+      for (const child of state.childKeys[key] || []) {
+        if (Module._cache[state.filenameOf(child)] === undefined && state.records[child] !== undefined) {
+          load(child, mod, false);
+        } else {
+          attach(Module._cache[state.filenameOf(child)], mod);
+        }
+      }
       return mod.exports;
     }
     // Deferred / norewrite, or a healthy module whose cache entry was deleted: run its definition.

@@ -34,6 +34,7 @@ function __v8snap_makeState(config, definitions) {
     // key -> build-time module record {id, filename, exports, loaded, children, paths, parent}
     records: Object.create(null),
     initStack: [],
+    childKeys: Object.create(null), // key -> keys it required at build time (become Module children)
     violations: [],
     tainted: new Set(), // keys with a violation in this run: they cannot be healthy
     fsReads: Object.create(null), // key -> [app-relative files read at load time]
@@ -103,9 +104,19 @@ function __v8snap_makeState(config, definitions) {
       if (state.building() && (!when || when(args))) state.violate(code, detail || name);
       return new.target ? Reflect.construct(orig, args, new.target) : Reflect.apply(orig, this, args);
     };
-    Object.defineProperty(guarded, 'name', { value: orig.name });
+    // Keep what hangs off the original (fs.realpathSync.native, util.promisify.custom on timers, ...).
+    for (const k of Reflect.ownKeys(orig)) {
+      if (k === 'length' || k === 'caller' || k === 'arguments') continue;
+      const d = Object.getOwnPropertyDescriptor(orig, k);
+      try {
+        Object.defineProperty(guarded, k, d);
+      } catch {
+        // non-configurable on the target (e.g. 'prototype' of an arrow): skip
+      }
+    }
     obj[name] = guarded;
-    state.restore.push(() => { obj[name] = orig; });
+    // A module may have monkey-patched it meanwhile (graceful-fs patches fs): keep that patch.
+    state.restore.push(() => { if (obj[name] === guarded) obj[name] = orig; });
   }
 
   function guardGetter(obj, name, code, detail) {
@@ -131,6 +142,8 @@ function __v8snap_makeState(config, definitions) {
   }
 
   function installGuards() {
+    guardFs();
+    guardOs();
     // process.env: a proxy; reading any variable at load time bakes it into the blob.
     const realEnv = process.env;
     const envProxy = new Proxy(realEnv, {
@@ -200,8 +213,7 @@ function __v8snap_makeState(config, definitions) {
     }
   }
 
-  // Built-in modules handed to healthy modules at build time, wrapped where they expose hazards.
-  const wrappedBuiltins = Object.create(null);
+  // fs and os are guarded in place (not wrapped): modules must see, and may patch, the real objects.
   function insideApp(p) {
     try {
       const abs = path.resolve(String(p instanceof URL ? p.pathname : p));
@@ -210,52 +222,40 @@ function __v8snap_makeState(config, definitions) {
       return false;
     }
   }
-  function wrapFs(real) {
-    const out = Object.create(real);
-    const reads = ['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'realpathSync',
-      'accessSync', 'openSync', 'readlinkSync'];
-    for (const name of Object.keys(real)) {
-      const fn = real[name];
-      if (typeof fn !== 'function') continue;
-      out[name] = function (...args) {
-        if (state.building()) {
-          if (reads.includes(name)) {
-            if (!insideApp(args[0])) state.violate('FS_OUTSIDE_APP', `fs.${name}(${String(args[0])})`);
-            const key = state.initStack[state.initStack.length - 1];
-            const rel = state.keyOfFilename(path.resolve(String(args[0])));
-            if (key && rel) (state.fsReads[key] ||= []).push(rel);
-          } else if (!/^(constants|Stats|Dirent)$/.test(name)) {
-            state.violate('FS_OUTSIDE_APP', `fs.${name}() at load time`);
+  function guardFs() {
+    const reads = new Set(['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'realpathSync',
+      'accessSync', 'openSync', 'readlinkSync']);
+    for (const name of Object.keys(fs)) {
+      const desc = Object.getOwnPropertyDescriptor(fs, name);
+      if (!desc || !('value' in desc) || typeof desc.value !== 'function' || !desc.writable) continue;
+      if (/^[A-Z]/.test(name)) continue; // classes (Stats, Dirent, ReadStream, ...)
+      if (reads.has(name)) {
+        guardMethod(fs, name, 'FS_OUTSIDE_APP', null, (args) => {
+          if (!insideApp(args[0])) {
+            state.violate('FS_OUTSIDE_APP', `fs.${name}(${String(args[0])})`);
           }
-        }
-        return Reflect.apply(fn, real, args);
-      };
+          const key = state.initStack[state.initStack.length - 1];
+          const rel = state.keyOfFilename(path.resolve(String(args[0])));
+          if (key && rel) (state.fsReads[key] ||= []).push(rel);
+          return false;
+        });
+      } else if (name !== 'realpathSync') {
+        guardMethod(fs, name, 'FS_OUTSIDE_APP', `fs.${name}() at load time`);
+      }
     }
-    return out;
   }
-  function wrapOs(real) {
-    const out = Object.create(real);
+  function guardOs() {
+    const os = require('os');
     for (const name of ['cpus', 'hostname', 'networkInterfaces', 'userInfo', 'homedir', 'tmpdir',
       'totalmem', 'freemem', 'uptime', 'loadavg', 'availableParallelism', 'getPriority']) {
-      if (typeof real[name] !== 'function') continue;
-      out[name] = function (...args) {
-        if (state.building()) state.violate('ENV_READ', `os.${name}()`);
-        return Reflect.apply(real[name], real, args);
-      };
+      guardMethod(os, name, 'ENV_READ', `os.${name}()`);
     }
-    return out;
   }
   state.builtin = function builtin(name) {
     const verdict = state.builtinVerdicts[name];
     if (verdict === 'crashes') state.violate('BUILTIN_CRASHES', name);
     if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
-    if (name in wrappedBuiltins) return wrappedBuiltins[name];
-    const real = state.realRequire(name);
-    let mod = real;
-    if (name === 'fs') mod = wrapFs(real);
-    else if (name === 'os') mod = wrapOs(real);
-    wrappedBuiltins[name] = mod;
-    return mod;
+    return state.realRequire(name);
   };
 
   // ---- the build-time registry ------------------------------------------------------------------------
@@ -304,7 +304,10 @@ function __v8snap_makeState(config, definitions) {
       if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
       if (target.startsWith('node:')) return state.builtin(target.slice(5));
       if (definitions[target] === undefined) state.violate('NATIVE_ADDON', target);
-      return state.instantiate(target);
+      const exports = state.instantiate(target);
+      const kids = (state.childKeys[key] ||= []);
+      if (!kids.includes(target)) kids.push(target);
+      return exports;
     }
     require.resolve = function resolve(request, options) {
       if (state.phase === 'runtime') return state.runtime.resolveFrom(key, request, options);

@@ -1,0 +1,152 @@
+"""Run the app once under ``js/trace.js`` and collect what it loads during startup."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from v8snap.errors import GraphError
+from v8snap.node import js_path
+
+TRACE_ENV = "V8SNAP_TRACE_OUT"
+_TAIL_LINES = 15
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One ``require``/``import`` the app performed during startup, in the order it happened.
+
+    Attributes:
+        parent: absolute filename of the requiring module; ``None`` for the main module.
+        request: the specifier as written (``"./lib"``, ``"lodash"``, ``"http"``).
+        resolved: absolute filename, ``"node:<name>"`` for a built-in, ``""`` if resolution failed.
+        is_main: this load is the app's main module.
+        via: ``"require"`` (CJS loader) or ``"import"`` (ESM loader).
+        ok: ``False`` when loading threw (e.g. a ``require`` inside ``try``/``catch`` that failed).
+        error: error code or message of a failed resolution/load, else ``""``.
+        format: format reported by the ESM loader (``"module"``, ``"commonjs"``...) or ``""``.
+    """
+
+    parent: str | None
+    request: str
+    resolved: str
+    is_main: bool
+    via: str
+    ok: bool = True
+    error: str = ""
+    format: str = ""
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> TraceRecord:
+        return cls(
+            parent=d.get("parent"),
+            request=str(d["request"]),
+            resolved=str(d.get("resolved") or ""),
+            is_main=bool(d.get("isMain")),
+            via=str(d.get("via", "require")),
+            ok=bool(d.get("ok", True)),
+            error=str(d.get("error") or ""),
+            format=str(d.get("format") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class TraceRun:
+    """The result of one trace run.
+
+    Attributes:
+        args: arguments passed to the app.
+        records: loads in order.
+        reason: ``"startup-done"`` (stopped after the first event-loop turn) or ``"exit"`` (the app exited).
+        exit_code: the app's exit code when it exited by itself, else ``None``.
+        stdout: what the app printed on stdout (discarded from the user's view; kept for diagnostics).
+        stderr: what the app printed on stderr.
+        seconds: wall time of the run.
+    """
+
+    args: tuple[str, ...]
+    records: tuple[TraceRecord, ...]
+    reason: str
+    exit_code: int | None
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def _tail(text: str) -> str:
+    lines = text.strip().splitlines()[-_TAIL_LINES:]
+    return "\n".join(lines) if lines else "(no output)"
+
+
+def trace_app(root: Path, entry: Path, *, node: Path, args: list[str], timeout: float = 60.0) -> TraceRun:
+    """Run ``node --require trace.js <entry> <args>`` with cwd = ``root`` and return what it loaded.
+
+    The app runs until the end of its first event-loop turn (or until it exits earlier), with stdin closed
+    and its stdout/stderr captured.
+
+    Args:
+        root: app root (working directory of the run).
+        entry: absolute path of the main module.
+        node: node binary.
+        args: command-line arguments for the app.
+        timeout: seconds before the run is killed.
+
+    Returns:
+        The trace of this run.
+
+    Raises:
+        GraphError: the run timed out, wrote no trace, or the app threw an uncaught exception during
+            startup (the message holds the stderr tail).
+    """
+    with tempfile.TemporaryDirectory(prefix="v8snap-trace-") as tmp:
+        out = Path(tmp) / "trace.json"
+        env = dict(os.environ)
+        env[TRACE_ENV] = str(out)
+        cmd = [str(node), "--require", str(js_path("trace.js")), str(entry), *args]
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                cmd,
+                cwd=root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            err = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else exc.stderr or ""
+            raise GraphError(
+                f"tracing {entry} {' '.join(args)} did not finish within {timeout:.0f} s:\n{_tail(err)}",
+                hint="the app may block its first event-loop turn; pass other trace args or a longer timeout",
+            ) from exc
+        seconds = time.perf_counter() - start
+        if not out.is_file():
+            raise GraphError(
+                f"tracing {entry} {' '.join(args)} produced no trace (exit {proc.returncode}):\n"
+                f"{_tail(proc.stderr or proc.stdout)}"
+            )
+        doc = json.loads(out.read_text(encoding="utf-8"))
+    if doc.get("uncaught"):
+        raise GraphError(
+            f"the app threw during startup ({entry} {' '.join(args)}):\n"
+            f"{_tail(proc.stderr or doc['uncaught'])}",
+            hint="fix the app or pass trace args under which it starts cleanly",
+        )
+    exit_code = doc.get("exitCode")
+    return TraceRun(
+        args=tuple(args),
+        records=tuple(TraceRecord.from_json(r) for r in doc.get("records", [])),
+        reason=str(doc.get("reason", "")),
+        exit_code=int(exit_code) if exit_code is not None else None,
+        stdout=proc.stdout,
+        stderr=proc.stderr,
+        seconds=seconds,
+    )
