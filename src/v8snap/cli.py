@@ -15,12 +15,19 @@ from rich.table import Table
 
 from v8snap.errors import V8SnapError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Start Node.js apps from a V8 startup snapshot.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Start Node.js apps from a V8 startup snapshot.",
+)
 err = Console(stderr=True)
 out = Console()
 
 AppArg = Annotated[Path, typer.Argument(help="app directory (holds package.json)")]
-NodeOpt = Annotated[Path | None, typer.Option("--node", help="node binary (default: V8SNAP_NODE or the bundled one)")]
+NodeOpt = Annotated[
+    Path | None, typer.Option("--node", help="node binary (default: V8SNAP_NODE or the bundled one)")
+]
 
 
 def _config(app_dir: Path, **kw: object):  # type: ignore[no-untyped-def]
@@ -28,7 +35,9 @@ def _config(app_dir: Path, **kw: object):  # type: ignore[no-untyped-def]
 
     root = app_dir.resolve()
     if not (root / "package.json").is_file() and not kw.get("entry"):
-        raise V8SnapError(f"{root} has no package.json", hint="point v8snap at the app's directory or pass --entry")
+        raise V8SnapError(
+            f"{root} has no package.json", hint="point v8snap at the app's directory or pass --entry"
+        )
     return SnapshotConfig(app_root=root, **{k: v for k, v in kw.items() if v is not None})  # type: ignore[arg-type]
 
 
@@ -52,9 +61,13 @@ def build(
     app_dir: AppArg = Path("."),
     entry: Annotated[str | None, typer.Option(help="entry file relative to the app")] = None,
     node: NodeOpt = None,
-    trace_args: Annotated[list[str] | None, typer.Option("--trace-args", help='args of a trace run, e.g. "--help"')] = None,
+    trace_args: Annotated[
+        list[str] | None, typer.Option("--trace-args", help='args of a trace run, e.g. "--help"')
+    ] = None,
     include: Annotated[list[str] | None, typer.Option(help="glob of extra modules to include")] = None,
-    mode: Annotated[str, typer.Option(help="production (app + node_modules) or dev (node_modules only)")] = "production",
+    mode: Annotated[
+        str, typer.Option(help="production (app + node_modules) or dev (node_modules only)")
+    ] = "production",
     allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
@@ -63,8 +76,15 @@ def build(
     from v8snap.build.app import build_app
 
     traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
-    cfg = _config(app_dir, entry=entry, node=node, trace_args=traces, include=tuple(include or ()),
-                  mode=mode, allow=tuple(allow or ()))
+    cfg = _config(
+        app_dir,
+        entry=entry,
+        node=node,
+        trace_args=traces,
+        include=tuple(include or ()),
+        mode=mode,
+        allow=tuple(allow or ()),
+    )
     say, stop = _progress()
     try:
         report = build_app(cfg, say)
@@ -74,8 +94,14 @@ def build(
     table = Table(title=f"v8snap build: {cfg.app_root.name}")
     for col in ("healthy", "deferred", "norewrite", "blob", "build time", "launcher"):
         table.add_column(col)
-    table.add_row(str(len(m.healthy)), str(len(m.deferred)), str(len(m.norewrite)),
-                  f"{m.blob_size / 1e6:.1f} MB", f"{report.seconds:.1f} s", str(report.launcher))
+    table.add_row(
+        str(len(m.healthy)),
+        str(len(m.deferred)),
+        str(len(m.norewrite)),
+        f"{m.blob_size / 1e6:.1f} MB",
+        f"{report.seconds:.1f} s",
+        str(report.launcher),
+    )
     out.print(table)
 
 
@@ -103,7 +129,9 @@ def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
 @app.command()
 def doctor(
     app_dir: AppArg = Path("."),
-    as_json: Annotated[bool, typer.Option("--json", help="print snapshot-meta.json verdicts as JSON")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print snapshot-meta.json verdicts as JSON")
+    ] = False,
 ) -> None:
     """Print the classification of the last build (healthy / deferred / norewrite, with reasons)."""
     from v8snap.doctor.meta import SnapshotMeta
@@ -115,7 +143,9 @@ def doctor(
     if as_json:
         out.print_json(json.dumps({k: meta.modules[k] for k in sorted(meta.modules)}))
         return
-    table = Table(title=f"{len(meta.healthy)} healthy, {len(meta.deferred)} deferred, {len(meta.norewrite)} norewrite")
+    table = Table(
+        title=f"{len(meta.healthy)} healthy, {len(meta.deferred)} deferred, {len(meta.norewrite)} norewrite"
+    )
     for col in ("module", "verdict", "reason"):
         table.add_column(col)
     for key in sorted(meta.modules, key=lambda k: (meta.modules[k]["verdict"] == "healthy", k)):
@@ -144,8 +174,9 @@ def bench(
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
     if not launcher.is_file():
         raise V8SnapError("no launcher: the app has no snapshot yet", hint="run `v8snap build` first")
-    variants = default_variants(find_node(node), find_entry(cfg.app_root), launcher, shlex.split(args),
-                                compile_cache_dir())
+    variants = default_variants(
+        find_node(node), find_entry(cfg.app_root), launcher, shlex.split(args), compile_cache_dir()
+    )
     _print_bench(bench_startup(variants, cwd=cfg.app_root, rounds=rounds), cfg.app_root.name)
 
 
@@ -170,8 +201,10 @@ def demo(rounds: Annotated[int, typer.Option(help="alternating rounds")] = 15) -
     finally:
         stop()
     m = res.report.meta
-    out.print(f"demo app: {res.app}  ({len(m.healthy)} healthy / {len(m.deferred)} deferred modules, "
-              f"blob {m.blob_size / 1e6:.1f} MB)")
+    out.print(
+        f"demo app: {res.app}  ({len(m.healthy)} healthy / {len(m.deferred)} deferred modules, "
+        f"blob {m.blob_size / 1e6:.1f} MB)"
+    )
     out.print("[green]✓[/green] output from the snapshot is identical to the plain run")
     _print_bench(res.results, "the demo app")
     cc = res.results[1].median_ms
@@ -181,12 +214,13 @@ def demo(rounds: Annotated[int, typer.Option(help="alternating rounds")] = 15) -
 @app.command()
 def install(
     app_dir: AppArg = Path("."),
-    bin_dir: Annotated[Path, typer.Option(help="directory on PATH")] = Path.home() / ".local" / "bin",
+    bin_dir: Annotated[Path | None, typer.Option(help="directory on PATH (default ~/.local/bin)")] = None,
 ) -> None:
     """Put the app's launcher on PATH (a symlink in --bin-dir)."""
     from v8snap.runtime.launcher import launcher_name
 
     cfg = _config(app_dir)
+    bin_dir = bin_dir or Path.home() / ".local" / "bin"
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
     if not launcher.is_file():
         raise V8SnapError("no launcher: the app has no snapshot yet", hint="run `v8snap build` first")

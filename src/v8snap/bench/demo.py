@@ -40,8 +40,9 @@ class DemoResult:
     results: list[StartupResult]
 
 
-def run_demo(*, rounds: int = 15, progress: Callable[[str], None] | None = None,
-             workdir: Path | None = None) -> DemoResult:
+def run_demo(
+    *, rounds: int = 15, progress: Callable[[str], None] | None = None, workdir: Path | None = None
+) -> DemoResult:
     """Copy the demo app to ``workdir`` (default: the v8snap cache dir), ``npm ci``, build, compare, time.
 
     Raises:
@@ -51,9 +52,10 @@ def run_demo(*, rounds: int = 15, progress: Callable[[str], None] | None = None,
     node = find_node()
     app = (workdir or default_cache_dir()) / "demo-app"
     src = demo_source()
-    if not (app / "package-lock.json").is_file() or (app / "package-lock.json").read_bytes() != (
-        src / "package-lock.json"
-    ).read_bytes():
+    if (
+        not (app / "package-lock.json").is_file()
+        or (app / "package-lock.json").read_bytes() != (src / "package-lock.json").read_bytes()
+    ):
         shutil.rmtree(app, ignore_errors=True)
         shutil.copytree(src, app, ignore=shutil.ignore_patterns("node_modules", ".v8snap"))
     else:
@@ -71,8 +73,10 @@ def run_demo(*, rounds: int = 15, progress: Callable[[str], None] | None = None,
     snap = subprocess.run([str(report.launcher), *DEMO_ARGS], cwd=app, capture_output=True)
     same = (plain.stdout, plain.stderr, plain.returncode) == (snap.stdout, snap.stderr, snap.returncode)
     if not same:
-        raise V8SnapError("the demo app's output from the snapshot differs from the plain run",
-                          hint=f"compare: {report.launcher} {' '.join(DEMO_ARGS)}")
+        raise V8SnapError(
+            "the demo app's output from the snapshot differs from the plain run",
+            hint=f"compare: {report.launcher} {' '.join(DEMO_ARGS)}",
+        )
     say(f"timing startup ({rounds} alternating rounds)")
     variants = default_variants(node, entry, report.launcher, DEMO_ARGS, compile_cache_dir())
     return DemoResult(app, report, same, bench_startup(variants, cwd=app, rounds=rounds))

@@ -33,7 +33,9 @@ class StartupResult:
         return statistics.median(self.samples_ms)
 
 
-def default_variants(node: Path, entry: Path, launcher: Path, args: list[str], cache_dir: Path) -> list[Variant]:
+def default_variants(
+    node: Path, entry: Path, launcher: Path, args: list[str], cache_dir: Path
+) -> list[Variant]:
     """plain node, node with NODE_COMPILE_CACHE (the strongest built-in peer), and the v8snap launcher."""
     return [
         Variant("plain node", [str(node), str(entry), *args]),
@@ -55,7 +57,9 @@ def _run(v: Variant, cwd: Path) -> float:
     return elapsed
 
 
-def bench_startup(variants: list[Variant], *, cwd: Path, rounds: int = 15, warmup: int = 2) -> list[StartupResult]:
+def bench_startup(
+    variants: list[Variant], *, cwd: Path, rounds: int = 15, warmup: int = 2
+) -> list[StartupResult]:
     """Run ``warmup`` + ``rounds`` alternating rounds; return one result per variant (same order).
 
     Raises:

@@ -23,8 +23,9 @@ Progress = Callable[[str], None]
 _VIOLATION_LINE = re.compile(r"^  (\./\S+): ([A-Z_]+) (.*)$", re.M)
 
 
-def _build(bp: Blueprint, node: Path, workdir: Path, out: Path, cwd: Path, flags: tuple[str, ...],
-           name: str) -> BuildOutcome:
+def _build(
+    bp: Blueprint, node: Path, workdir: Path, out: Path, cwd: Path, flags: tuple[str, ...], name: str
+) -> BuildOutcome:
     script = workdir / f"{name}.js"
     atomic_write_text(script, assemble_script(bp))
     return run_node_builder(node, script, out, cwd=cwd, flags=flags)
@@ -70,33 +71,47 @@ def build_with_acceptance(
                     reverify(state)
                 continue
             raise SnapshotBuildError(
-                "node's snapshot builder failed", js_stack=outcome.stderr[-3000:], code="UNKNOWN_ERROR",
+                "node's snapshot builder failed",
+                js_stack=outcome.stderr[-3000:],
+                code="UNKNOWN_ERROR",
                 hint="run `v8snap doctor` to see the classification; V8SNAP_KEEP_CONFIG=1 keeps the script",
             )
         culprit = _bisect(bp_of, state, node=node, workdir=workdir, cwd=cwd, flags=flags, progress=progress)
         if culprit is None:
             raise SnapshotBuildError(
                 "node's snapshot builder crashes even with no module initialized",
-                code="BUILTIN_CRASHES", js_stack=outcome.stderr[-3000:],
+                code="BUILTIN_CRASHES",
+                js_stack=outcome.stderr[-3000:],
             )
         if progress:
             progress(f"builder crash traced to {culprit}: deferred")
-        state.defer(Violation(culprit, "BUILTIN_CRASHES", "node --build-snapshot crashed (found by bisection)"))
+        state.defer(
+            Violation(culprit, "BUILTIN_CRASHES", "node --build-snapshot crashed (found by bisection)")
+        )
         if reverify:
             reverify(state)
     raise SnapshotBuildError(f"gave up after {max_culprits} builder crashes", code="BUILTIN_CRASHES")
 
 
-def _bisect(bp_of: Callable[[HealState], Blueprint], state: HealState, *, node: Path, workdir: Path,
-            cwd: Path, flags: tuple[str, ...], progress: Progress | None) -> str | None:
+def _bisect(
+    bp_of: Callable[[HealState], Blueprint],
+    state: HealState,
+    *,
+    node: Path,
+    workdir: Path,
+    cwd: Path,
+    flags: tuple[str, ...],
+    progress: Progress | None,
+) -> str | None:
     base = bp_of(state)
     order = init_order(base.graph, state.healthy)
     probe_out = workdir / "bisect.blob"
 
     def crashes(i: int) -> bool:
         prefix = frozenset(order[:i])
-        bp = Blueprint(**{**base.__dict__, "healthy": prefix,
-                          "deferred": base.deferred | (frozenset(order) - prefix)})
+        bp = Blueprint(
+            **{**base.__dict__, "healthy": prefix, "deferred": base.deferred | (frozenset(order) - prefix)}
+        )
         res = _build(bp, node, workdir, probe_out, cwd, flags, "bisect")
         probe_out.unlink(missing_ok=True)
         if progress:

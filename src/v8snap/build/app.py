@@ -56,14 +56,19 @@ def snapshot_graph(graph: ModuleGraph, mode: str) -> ModuleGraph:
     return replace(graph, modules=kept)
 
 
-def initial_state(graph: ModuleGraph, previous: SnapshotMeta | None, hashes: dict[str, str]) -> tuple[HealState, bool]:
+def initial_state(
+    graph: ModuleGraph, previous: SnapshotMeta | None, hashes: dict[str, str]
+) -> tuple[HealState, bool]:
     """Optimistic start (all healthy but the main module), or the previous verdicts if nothing changed."""
     keys = [k for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS]
-    if previous is not None and set(previous.modules) == set(keys) and all(
-        previous.modules[k].get("sha256") == hashes[k] for k in keys
+    if (
+        previous is not None
+        and set(previous.modules) == set(keys)
+        and all(previous.modules[k].get("sha256") == hashes[k] for k in keys)
     ):
-        state = HealState(set(previous.healthy), set(previous.deferred), set(previous.norewrite),
-                          previous.reasons())
+        state = HealState(
+            set(previous.healthy), set(previous.deferred), set(previous.norewrite), previous.reasons()
+        )
         return state, True
     state = HealState(healthy=set(keys))
     if graph.entry in state.healthy:
@@ -92,8 +97,14 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
 
     say("tracing the app's startup and parsing its modules")
     t = time.perf_counter()
-    full_graph = discover_graph(root, node=node, entry=cfg.entry, trace_args=[list(a) for a in cfg.trace_args],
-                                include=list(cfg.include), timeout=cfg.timeout)
+    full_graph = discover_graph(
+        root,
+        node=node,
+        entry=cfg.entry,
+        trace_args=[list(a) for a in cfg.trace_args],
+        include=list(cfg.include),
+        timeout=cfg.timeout,
+    )
     full_graph.write(out_dir)
     graph = snapshot_graph(full_graph, cfg.mode)
     timings["graph"] = (time.perf_counter() - t) * 1000
@@ -119,13 +130,19 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
 
     def bp_of(s: HealState) -> Blueprint:
         return Blueprint(
-            graph=graph, healthy=frozenset(s.healthy), deferred=frozenset(s.deferred),
-            norewrite=frozenset(s.norewrite), builtin_verdicts=verdicts, allow=cfg.allow,
+            graph=graph,
+            healthy=frozenset(s.healthy),
+            deferred=frozenset(s.deferred),
+            norewrite=frozenset(s.norewrite),
+            builtin_verdicts=verdicts,
+            allow=cfg.allow,
             stale_check={"node": str(node), "version": fp.node, "files": stale_files},
         )
 
     def reverify(s: HealState) -> HealState:
-        return verify_until_stable(bp_of, s, node=node, workdir=work, cwd=root, timeout=cfg.timeout, progress=say)
+        return verify_until_stable(
+            bp_of, s, node=node, workdir=work, cwd=root, timeout=cfg.timeout, progress=say
+        )
 
     t = time.perf_counter()
     if not reused:
@@ -135,27 +152,44 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
 
     say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
     t = time.perf_counter()
-    outcome = build_with_acceptance(bp_of, state, node=node, workdir=work, out=cfg.blob_path, cwd=root,
-                                    reverify=reverify, progress=say)
+    outcome = build_with_acceptance(
+        bp_of, state, node=node, workdir=work, out=cfg.blob_path, cwd=root, reverify=reverify, progress=say
+    )
     timings["build"] = (time.perf_counter() - t) * 1000
 
     lock = cfg.lockfile()
     modules = {
-        k: {"sha256": h, "verdict": "healthy" if k in state.healthy else
-            ("norewrite" if k in state.norewrite else "deferred"),
-            **({"reason": state.reasons[k].to_json()} if k in state.reasons and k not in state.healthy else {}),
-            **({"reads": sorted(set(state.fs_reads[k]))} if state.fs_reads.get(k) else {})}
+        k: {
+            "sha256": h,
+            "verdict": "healthy"
+            if k in state.healthy
+            else ("norewrite" if k in state.norewrite else "deferred"),
+            **(
+                {"reason": state.reasons[k].to_json()}
+                if k in state.reasons and k not in state.healthy
+                else {}
+            ),
+            **({"reads": sorted(set(state.fs_reads[k]))} if state.fs_reads.get(k) else {}),
+        }
         for k, h in hashes.items()
     }
     stamps = {"blob": FileStamp.of(cfg.blob_path), "node": FileStamp.of(node)}
     if lock is not None:
         stamps["lockfile"] = FileStamp.of(lock)
     meta = SnapshotMeta(
-        healthy=sorted(state.healthy), deferred=sorted(state.deferred), norewrite=sorted(state.norewrite),
-        deferred_hash_file=lock.name if lock else "", deferred_hash=sha256_file(lock) if lock else "",
-        fingerprint=fp, blob_sha256=sha256_file(cfg.blob_path), blob_size=outcome.blob_size,
-        entry=graph.entry if graph.entry in graph.modules else full_graph.entry, mode=cfg.mode,
-        modules=modules, stamps=stamps, timings_ms=timings,
+        healthy=sorted(state.healthy),
+        deferred=sorted(state.deferred),
+        norewrite=sorted(state.norewrite),
+        deferred_hash_file=lock.name if lock else "",
+        deferred_hash=sha256_file(lock) if lock else "",
+        fingerprint=fp,
+        blob_sha256=sha256_file(cfg.blob_path),
+        blob_size=outcome.blob_size,
+        entry=graph.entry if graph.entry in graph.modules else full_graph.entry,
+        mode=cfg.mode,
+        modules=modules,
+        stamps=stamps,
+        timings_ms=timings,
     )
     meta.write(cfg.meta_path)
     launcher = write_launcher(cfg, meta, node, full_graph.root / full_graph.entry[2:])

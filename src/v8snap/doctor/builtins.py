@@ -36,7 +36,11 @@ def _probe_one(node: Path, name: str, workdir: Path) -> str:
     try:
         proc = subprocess.run(
             [str(node), "--snapshot-blob", str(blob), "--build-snapshot", str(js_path("probe-builtin.js"))],
-            capture_output=True, text=True, env=env, timeout=60, cwd=workdir,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            cwd=workdir,
         )
     except subprocess.TimeoutExpired:
         return "crashes"
@@ -70,12 +74,18 @@ def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | Non
         except (OSError, json.JSONDecodeError):
             pass
     names = json.loads(
-        subprocess.run([str(node), str(js_path("list-builtins.js"))], capture_output=True, text=True,
-                       check=True, timeout=60).stdout
+        subprocess.run(
+            [str(node), str(js_path("list-builtins.js"))],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
     )
-    with tempfile.TemporaryDirectory(prefix="v8snap-probe-") as tmp, ThreadPoolExecutor(
-        max_workers=jobs or os.cpu_count() or 2
-    ) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="v8snap-probe-") as tmp,
+        ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool,
+    ):
         verdicts = dict(zip(names, pool.map(lambda n: _probe_one(node, n, Path(tmp)), names), strict=True))
     atomic_write_text(cache, json.dumps(verdicts, indent=1, sort_keys=True))
     return verdicts

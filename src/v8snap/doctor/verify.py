@@ -44,8 +44,9 @@ def run_round(node: Path, script: str, workdir: Path, cwd: Path, *, timeout: flo
     env.pop("NODE_OPTIONS", None)
     stderr = ""
     try:
-        proc = subprocess.run([str(node), str(script_path)], cwd=cwd, env=env, capture_output=True,
-                              text=True, timeout=timeout)
+        proc = subprocess.run(
+            [str(node), str(script_path)], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
         stderr = proc.stderr[-4000:]
     except subprocess.TimeoutExpired:
         stderr = f"timed out after {timeout:.0f} s"

@@ -22,7 +22,10 @@ class Consequence(Enum):
 CODES: dict[str, tuple[Consequence, str]] = {
     "BUILTIN_UNSUPPORTED": (Consequence.DEFER, "needs a built-in Node's builder has not verified"),
     "BUILTIN_CRASHES": (Consequence.DEFER, "needs a built-in (or state) that crashes Node's builder"),
-    "GLOBAL_MISSING": (Consequence.DEFER, "uses a global that does not exist while building (WebAssembly, ...)"),
+    "GLOBAL_MISSING": (
+        Consequence.DEFER,
+        "uses a global that does not exist while building (WebAssembly, ...)",
+    ),
     "NATIVE_ADDON": (Consequence.DEFER, "loads a native addon (.node) at load time"),
     "TIMER_AT_INIT": (Consequence.DEFER, "creates a timer, tick or signal handler at load time"),
     "ENV_READ": (Consequence.DEFER, "reads process.env or machine facts at load time"),

@@ -65,7 +65,9 @@ class Fingerprint:
             app_root=str(data.get("app_root", "")),
         )
 
-    def with_app(self, app_root: Path | str, profile: str = "node", flags: tuple[str, ...] = ()) -> Fingerprint:
+    def with_app(
+        self, app_root: Path | str, profile: str = "node", flags: tuple[str, ...] = ()
+    ) -> Fingerprint:
         return Fingerprint(
             self.node, self.v8, self.cached_data_tag, self.arch, self.platform, flags, profile, str(app_root)
         )

@@ -31,9 +31,10 @@ def verify_app(cfg: SnapshotConfig) -> list[str]:
         return [f"unreadable {cfg.meta_path.name}: {exc}"]
     try:
         node = find_node(cfg.node)
-        current = node_fingerprint(node).with_app(cfg.app_root.resolve(), meta.fingerprint.profile,
-                                                  meta.fingerprint.builder_flags)
-    except Exception as exc:  # noqa: BLE001 - any failure to run node means "cannot use the blob"
+        current = node_fingerprint(node).with_app(
+            cfg.app_root.resolve(), meta.fingerprint.profile, meta.fingerprint.builder_flags
+        )
+    except Exception as exc:
         return [f"cannot run node: {exc}"]
     diff = meta.fingerprint.differences(current)
     if diff:
