@@ -55,7 +55,7 @@ class SnapshotConfig:
         return self.out_dir / "snapshot-meta.json"
 
     def lockfile(self) -> Path | None:
-        """The first lockfile found among package-lock.json, yarn.lock, pnpm-lock.yaml, npm-shrinkwrap.json."""
+        """The first lockfile found, in the order of :data:`LOCKFILES`."""
         for name in LOCKFILES:
             p = self.app_root / name
             if p.is_file():

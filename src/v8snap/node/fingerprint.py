@@ -94,7 +94,7 @@ def _probe(key: _Key) -> Fingerprint:
 
 
 def node_fingerprint(node: Path) -> Fingerprint:
-    """Fingerprint of ``node`` (app root, flags and profile empty; fill them with :meth:`Fingerprint.with_app`).
+    """Fingerprint of ``node``; app root, flags and profile are empty (see :meth:`Fingerprint.with_app`).
 
     Runs ``node -e`` once per binary (cached per path and mtime; ~30 ms).
 

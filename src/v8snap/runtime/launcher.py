@@ -46,7 +46,8 @@ META={q(str(cfg.meta_path))}
 if [ -f "$BLOB" ] && [ -f "$META" ] && ! {{ {" || ".join(stale)}; }}; then
   exec {q(str(node))} --snapshot-blob "$BLOB" "$@"
 fi
-echo "v8snap: snapshot of {cfg.app_root.name} is stale or missing; running without it (rebuild: v8snap build)" >&2
+echo "v8snap: snapshot of {cfg.app_root.name} is stale or missing; running without it" \
+  "(rebuild: v8snap build)" >&2
 exec {q(str(node))} {q(str(entry))} "$@"
 """
 
