@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from v8snap.config import KNOWN_BENIGN_HAZARDS
 from v8snap.errors import V8SnapError
 
 app = typer.Typer(
@@ -83,7 +84,7 @@ def build(
         trace_args=traces,
         include=tuple(include or ()),
         mode=mode,
-        allow=tuple(allow or ()),
+        allow=KNOWN_BENIGN_HAZARDS + tuple(allow or ()),
     )
     say, stop = _progress()
     try:

@@ -9,6 +9,12 @@ from typing import Literal
 
 LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json")
 
+#: Hazards vetted as harmless in specific packages (``CODE:detail@path part``), accepted by default.
+#: Each entry needs a reason that a stale value cannot change behaviour:
+#: - lodash's ``shortOut`` stamps ``lastCalled = Date.now()`` when ``baseRest``-made functions are created
+#:   at load; an old stamp only makes the first run-time call see an expired "hot span" (count resets).
+KNOWN_BENIGN_HAZARDS: tuple[str, ...] = ("TIME_READ:Date.now()@/node_modules/lodash/",)
+
 
 @dataclass(frozen=True)
 class SnapshotConfig:
@@ -23,7 +29,8 @@ class SnapshotConfig:
         mode: ``production`` (app modules + node_modules) or ``dev`` (node_modules only; app code loads
             from disk and can change freely).
         profile: ``node`` (default) or ``electron``.
-        allow: hazards accepted knowingly (``ENV_READ:NODE_ENV``).
+        allow: hazards accepted knowingly (``ENV_READ:NODE_ENV``, ``CODE:detail@path part``); defaults to
+            :data:`KNOWN_BENIGN_HAZARDS`.
         timeout: seconds per verification round / trace run.
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
         keep_config: keep generated scripts in ``.v8snap/work`` (``SNAPSHOT_KEEP_CONFIG=1``).
@@ -36,7 +43,7 @@ class SnapshotConfig:
     include: tuple[str, ...] = ()
     mode: Literal["production", "dev"] = "production"
     profile: Literal["node", "electron"] = "node"
-    allow: tuple[str, ...] = ()
+    allow: tuple[str, ...] = KNOWN_BENIGN_HAZARDS
     timeout: float = 60.0
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
     keep_config: bool = field(default_factory=lambda: bool(os.environ.get("SNAPSHOT_KEEP_CONFIG")))

@@ -181,6 +181,10 @@ function __v8snap_makeRuntime(state) {
   runtime.runMain = function runMain() {
     const entry = state.filenameOf(config.entry);
     process.argv.splice(1, 0, entry);
+    // A plain run has no --snapshot-blob in execArgv; child_process.fork() passes execArgv on, and a
+    // forked child must not boot from this blob.
+    const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
+    if (i !== -1) process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
     const stale = staleReason();
     if (stale) {
       process.stderr.write(`v8snap: snapshot not used (${stale}); running without it. Rebuild: v8snap build\n`);
@@ -189,6 +193,15 @@ function __v8snap_makeRuntime(state) {
       runtime.enabled = false;
     } else {
       runtime.install();
+    }
+    // V8SNAP_STATS=<file>: write what the snapshot served when the process exits (tests, benchmarks).
+    const statsFile = process.env.V8SNAP_STATS;
+    if (statsFile) {
+      process.on('exit', () => {
+        const stats = { enabled: runtime.enabled, stale: stale || null, served: runtime.served,
+          healthy: config.order.length };
+        require('fs').writeFileSync(statsFile, JSON.stringify(stats));
+      });
     }
     Module.runMain(entry);
   };

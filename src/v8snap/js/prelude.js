@@ -38,7 +38,8 @@ function __v8snap_makeState(config, definitions) {
     violations: [],
     tainted: new Set(), // keys with a violation in this run: they cannot be healthy
     fsReads: Object.create(null), // key -> [app-relative files read at load time]
-    healthy: new Set(config.order),
+    // The verifier passes a live Set (all keys not deferred); the builder passes the init order.
+    healthy: config.healthySet || new Set(config.order),
     deferred: new Set(config.deferred || []),
     builtinVerdicts: config.builtinVerdicts || {},
     allow: new Set(config.allow || []), // e.g. 'ENV_READ:NODE_ENV'
@@ -78,12 +79,15 @@ function __v8snap_makeState(config, definitions) {
     return '';
   }
 
+  // The verifier replaces this with a mapper from bundle lines to `./module/key.js:line:col`.
+  state.mapStack = firstAppFrame;
+
   // Record a violation against the module being initialized and throw it.
   state.violate = function violate(code, detail) {
     const key = state.initStack.length ? state.initStack[state.initStack.length - 1] : null;
-    if (state.allow.has(code + ':' + detail) || state.allow.has(code)) return false;
+    if (state.allowed(key, code, detail)) return false;
     const err = new SnapshotViolation(code, detail);
-    const stack = firstAppFrame(err.stack);
+    const stack = state.mapStack(err.stack);
     state.violations.push({ key, code, detail, stack });
     if (key) state.tainted.add(key);
     // Every module on the init stack is waiting for this one at load time: it depends on a deferred module.
@@ -93,6 +97,17 @@ function __v8snap_makeState(config, definitions) {
       state.violations.push({ key: parent, code: 'DEPENDS_ON_DEFERRED', detail: key, stack });
     }
     throw err;
+  };
+  // Hazards accepted knowingly: 'CODE', 'CODE:detail', optionally scoped to modules whose key contains
+  // a path part: 'TIME_READ:Date.now()@/node_modules/lodash/'.
+  state.allowed = function allowed(key, code, detail) {
+    for (const entry of state.allow) {
+      const at = entry.indexOf('@');
+      const what = at === -1 ? entry : entry.slice(0, at);
+      if (at !== -1 && !(key && key.includes(entry.slice(at + 1)))) continue;
+      if (what === code || what === code + ':' + detail) return true;
+    }
+    return false;
   };
   state.building = () => state.phase === 'build' && state.initStack.length > 0;
 
@@ -360,7 +375,7 @@ function __v8snap_makeState(config, definitions) {
       } catch (err) {
         if (state.violations.length === before) {
           const { code, detail } = state.classifyError(err);
-          state.violations.push({ key, code, detail, stack: firstAppFrame(err && err.stack) });
+          state.violations.push({ key, code, detail, stack: state.mapStack(err && err.stack) });
         }
       }
       if (onEvent) {

@@ -3,7 +3,8 @@
 Python's own start (tens of ms) would eat the gain, so the launcher is plain ``sh`` using only built-ins:
 it compares the modification times of the blob, the node binary and the lockfile with the meta written at
 the end of the build (``test -nt``), spawning no process. On any mismatch it prints one warning line and
-execs a plain run, same argv and exit code. The full sha256 check is ``v8snap verify`` and ``v8snap run``.
+execs a plain run, same argv and exit code. ``--`` ends node's options: without it node would parse the
+app's ``--flags`` after the blob as its own (exit 9, "bad option"). The full sha256 check is ``v8snap verify`` and ``v8snap run``.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def render_launcher(cfg: SnapshotConfig, node: Path, entry: Path) -> str:
 BLOB={q(str(cfg.blob_path))}
 META={q(str(cfg.meta_path))}
 if [ -f "$BLOB" ] && [ -f "$META" ] && ! {{ {" || ".join(stale)}; }}; then
-  exec {q(str(node))} --snapshot-blob "$BLOB" "$@"
+  exec {q(str(node))} --snapshot-blob "$BLOB" -- "$@"
 fi
 echo "v8snap: snapshot of {cfg.app_root.name} is stale or missing; running without it" \
   "(rebuild: v8snap build)" >&2

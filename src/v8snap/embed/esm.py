@@ -1,0 +1,123 @@
+"""ES module → CommonJS conversion for the embedding API, with esbuild from npm.
+
+A snapshot script is one classic script, so ES modules (and TypeScript) given to ``Module`` are converted to
+CommonJS with esbuild's ``transformSync`` (``format: "cjs"``): ``export function f`` becomes ``exports.f``,
+``import x from "./y.js"`` becomes ``require("./y.js")``. esbuild is installed once per version with the npm
+bundled next to our node into ``$V8SNAP_CACHE_DIR`` (default ``~/.cache/v8snap``)``/tools/esbuild-<ver>``;
+``V8SNAP_ESBUILD_DIR`` points at a directory that already holds ``node_modules/esbuild`` (offline use).
+Detection of ESM uses tree-sitter: a top-level ``import``/``export`` statement makes a module ESM.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter_javascript
+from tree_sitter import Language, Parser
+
+from v8snap.errors import V8SnapError
+from v8snap.node import find_node, run_helper
+from v8snap.node.npm import npm_install
+from v8snap.util import atomic_write_text
+
+ESBUILD_VERSION = "0.25.12"
+"""esbuild version installed from npm for ESM/TypeScript conversion."""
+
+_ESM_NODES = frozenset({"import_statement", "export_statement"})
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_javascript.language()))
+
+
+def looks_like_esm(source: str) -> bool:
+    """Tell whether ``source`` has a top-level ``import`` or ``export`` statement (tree-sitter parse).
+
+    Args:
+        source: JavaScript source text.
+
+    Returns:
+        True for an ES module; False for a script/CommonJS module (``import()`` expressions do not count).
+    """
+    tree = _parser().parse(source.encode("utf-8"))
+    return any(child.type in _ESM_NODES for child in tree.root_node.children)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("V8SNAP_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "v8snap"
+    )
+    return Path(base)
+
+
+def ensure_esbuild(node: Path | None = None) -> Path:
+    """Return a directory holding ``node_modules/esbuild``, installing it from npm on first use.
+
+    Args:
+        node: node binary whose npm installs esbuild; default :func:`v8snap.node.find_node`.
+
+    Returns:
+        The directory (``V8SNAP_ESBUILD_DIR`` when set).
+
+    Raises:
+        V8SnapError: the install failed (e.g. no access to the npm registry).
+    """
+    explicit = os.environ.get("V8SNAP_ESBUILD_DIR")
+    if explicit:
+        return Path(explicit)
+    tool = _cache_dir() / "tools" / f"esbuild-{ESBUILD_VERSION}"
+    if (tool / "node_modules" / "esbuild" / "package.json").is_file():
+        return tool
+    tool.mkdir(parents=True, exist_ok=True)
+    if not (tool / "package.json").is_file():
+        atomic_write_text(tool / "package.json", json.dumps({"name": "v8snap-esbuild", "private": True}))
+    npm_install(tool, [f"esbuild@{ESBUILD_VERSION}"], node=node)
+    return tool
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One source to convert. ``loader`` is an esbuild loader: ``js``, ``ts``, ``jsx`` or ``tsx``."""
+
+    name: str
+    source: str
+    loader: str = "js"
+
+
+def to_commonjs(items: list[Conversion], *, node: Path | None = None) -> list[str]:
+    """Convert ES modules / TypeScript sources to CommonJS, in one node process.
+
+    Args:
+        items: sources to convert.
+        node: node binary; default :func:`v8snap.node.find_node`.
+
+    Returns:
+        The CommonJS sources, in the order of ``items``.
+
+    Raises:
+        V8SnapError: a source does not parse (the message names the module, line and column) or esbuild
+            could not be installed.
+    """
+    if not items:
+        return []
+    node = node or find_node()
+    payload = {
+        "esbuild": str(ensure_esbuild(node)),
+        "items": [{"name": i.name, "source": i.source, "loader": i.loader} for i in items],
+    }
+    reply = run_helper(node, "embed/esm_to_cjs.js", payload)
+    out: list[str] = []
+    for item, res in zip(items, reply["results"], strict=True):
+        if "error" in res:
+            err = res["error"]
+            raise V8SnapError(
+                f"cannot convert {item.name} to CommonJS: {err['message']} "
+                f"(line {err['line']}, column {err['column']})"
+            )
+        out.append(str(res["code"]))
+    return out

@@ -1,0 +1,26 @@
+'use strict';
+// Convert ES modules (and TypeScript) to CommonJS with esbuild's transform API, for v8snap.embed.
+// stdin: {esbuild: "<dir holding node_modules/esbuild>", items: [{name, source, loader}]}
+// stdout: {results: [{code} | {error: {message, line, column}}]}
+const path = require('path');
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', () => {
+  const req = JSON.parse(input);
+  const esbuild = require(path.join(req.esbuild, 'node_modules', 'esbuild'));
+  const results = req.items.map((item) => {
+    try {
+      const out = esbuild.transformSync(item.source, {
+        format: 'cjs', loader: item.loader, sourcefile: item.name, target: 'node20', platform: 'node',
+      });
+      return { code: out.code };
+    } catch (err) {
+      const first = (err.errors && err.errors[0]) || {};
+      const loc = first.location || {};
+      return { error: { message: first.text || String(err.message), line: loc.line || 0, column: loc.column || 0 } };
+    }
+  });
+  process.stdout.write(JSON.stringify({ results }));
+});

@@ -1,0 +1,53 @@
+"""Run an app plainly and from its snapshot and compare what a user sees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from v8snap.graph import find_entry
+from v8snap.runtime.launcher import launcher_name
+
+
+@dataclass(frozen=True)
+class Outcome:
+    stdout: str
+    stderr: str
+    returncode: int
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Outcome:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("NODE_OPTIONS", None)
+    proc = subprocess.run(argv, cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120)
+    return Outcome(proc.stdout, proc.stderr, proc.returncode)
+
+
+def run_plain(node: Path, app: Path, args: list[str], env: dict[str, str] | None = None) -> Outcome:
+    return _run([str(node), str(find_entry(app)), *args], app, env)
+
+
+def launcher(app: Path) -> Path:
+    return app / ".v8snap" / "bin" / launcher_name(app)
+
+
+def run_launcher(app: Path, args: list[str], env: dict[str, str] | None = None) -> Outcome:
+    return _run([str(launcher(app)), *args], app, env)
+
+
+def run_cli(app: Path, args: list[str], env: dict[str, str] | None = None) -> Outcome:
+    exe = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin" / "v8snap"
+    cmd = [str(exe)] if exe.is_file() else ["python", "-m", "v8snap.cli"]
+    return _run([*cmd, "run", str(app), "--", *args], app, env)
+
+
+def snapshot_stats(app: Path, args: list[str], tmp: Path) -> dict[str, object]:
+    """Run the launcher with V8SNAP_STATS and return what the blob reports it served."""
+    stats = tmp / "stats.json"
+    stats.unlink(missing_ok=True)
+    run_launcher(app, args, {"V8SNAP_STATS": str(stats)})
+    import json
+
+    return dict(json.loads(stats.read_text())) if stats.exists() else {}

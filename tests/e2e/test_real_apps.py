@@ -1,0 +1,83 @@
+"""Issue #2 acceptance: real npm apps run from the snapshot exactly as without it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.helpers import run_cli, run_launcher, run_plain, snapshot_stats
+from v8snap.build.app import build_app
+from v8snap.config import SnapshotConfig
+
+# app name -> argument lists to compare (the first is what the trace ran).
+CASES: dict[str, list[list[str]]] = {
+    "express4": [[]],
+    "typescript5": [[]],
+    "yargs17": [[], ["--count", "3", "--tag", "a", "--tag", "b"], ["greet", "ada"], ["--fail"], ["--nope"]],
+    "lodash4": [[]],
+    "moment2": [[]],
+    "ajv8": [[]],
+    "rxjs7": [[]],
+    "basics": [[], ["x", "--y"]],
+}
+
+# typescript.js builds `ts.sys` at load (env reads, a case-sensitivity statSync, performance.now()):
+# without the snapshot printer (lazy top-level getters) it is correctly deferred as a whole.
+ALL_DEFERRED_WITHOUT_PRINTER = {"typescript5"}
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_app_runs_identically_from_snapshot(
+    name: str, app_copy: Callable[..., Path], node: Path, tmp_path: Path
+) -> None:
+    app = app_copy(name)
+    report = build_app(SnapshotConfig(app))
+    assert report.blob.is_file() and report.meta.blob_size > 0
+    if name not in ALL_DEFERRED_WITHOUT_PRINTER:
+        assert report.meta.healthy, "nothing was initialized in the snapshot"
+    for args in CASES[name]:
+        plain = run_plain(node, app, args)
+        snap = run_launcher(app, args)
+        assert snap == plain, f"{name} {args}: launcher output differs"
+        assert run_cli(app, args) == plain, f"{name} {args}: `v8snap run` output differs"
+    stats = snapshot_stats(app, CASES[name][0], tmp_path)
+    assert stats.get("enabled") is True and stats.get("stale") is None, stats
+    assert int(stats["served"]) >= max(1, len(report.meta.healthy) // 2), stats
+
+
+@pytest.mark.real
+def test_basics_env_read_at_load_is_not_baked(app_copy: Callable[..., Path], node: Path) -> None:
+    app = app_copy("basics")
+    report = build_app(SnapshotConfig(app))
+    assert "./env_greeting.js" in report.meta.deferred
+    reason = report.meta.modules["./env_greeting.js"]["reason"]
+    assert reason["code"] == "ENV_READ" and reason["detail"] == "BASICS_GREETING"
+    env = {"BASICS_GREETING": "bonjour"}
+    assert run_launcher(app, [], env) == run_plain(node, app, [], env)
+
+
+@pytest.mark.real
+def test_basics_verdicts(app_copy: Callable[..., Path]) -> None:
+    meta = build_app(SnapshotConfig(app_copy("basics"))).meta
+    codes = {k: (m.get("reason") or {}).get("code") for k, m in meta.modules.items()}
+    assert codes["./index.js"] == "MAIN_MODULE"
+    assert codes["./http_at_load.js"] == "BUILTIN_CRASHES"  # http aborts node's builder
+    # A module that throws at load in the trace is left to Node's loader (same error, same cache state).
+    assert "./throws_at_load.js" not in meta.modules
+    assert meta.modules["./data.json"]["verdict"] == "healthy"
+    assert meta.modules["./a.js"]["verdict"] == meta.modules["./b.js"]["verdict"] == "healthy"
+    assert "./broken.js" not in meta.modules  # never loaded: its syntax error is not our problem
+    assert not any(k.endswith(".node") for k in meta.modules)  # addons always load from disk
+
+
+@pytest.mark.real
+def test_express_needs_http_yet_runs(app_copy: Callable[..., Path], node: Path) -> None:
+    """express@4 loads `http` at load time: bundling it naively crashes node's builder."""
+    app = app_copy("express4")
+    meta = build_app(SnapshotConfig(app)).meta
+    crash = [k for k, m in meta.modules.items() if (m.get("reason") or {}).get("detail") == "http"]
+    assert crash, "some express module must have been deferred for requiring http"
+    assert run_launcher(app, []) == run_plain(node, app, [])
