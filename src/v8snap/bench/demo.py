@@ -18,7 +18,7 @@ from v8snap.graph import find_entry
 from v8snap.node import find_node
 from v8snap.node.npm import ensure_installed
 
-DEMO_ARGS = ["--name", "v8snap"]
+DEMO_ARGS = ["--routes", "--target", "es2022"]
 
 
 def demo_source() -> Path:

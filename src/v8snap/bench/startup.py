@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from v8snap.errors import V8SnapError
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -51,9 +53,9 @@ def _run(v: Variant, cwd: Path) -> float:
     proc = subprocess.run(v.argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = (time.perf_counter_ns() - t0) / 1e6
     if proc.returncode != 0:
-        raise RuntimeError(f"{v.name} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
+        raise V8SnapError(f"{v.name} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
     if b"v8snap: " in proc.stderr:
-        raise RuntimeError(f"{v.name} did not use the snapshot: {proc.stderr.decode()[-300:]}")
+        raise V8SnapError(f"{v.name} did not use the snapshot: {proc.stderr.decode()[-300:]}")
     return elapsed
 
 
@@ -63,7 +65,7 @@ def bench_startup(
     """Run ``warmup`` + ``rounds`` alternating rounds; return one result per variant (same order).
 
     Raises:
-        RuntimeError: a variant failed or (for the launcher) fell back to a plain run.
+        V8SnapError: a variant failed or (for the launcher) fell back to a plain run.
     """
     samples: dict[str, list[float]] = {v.name: [] for v in variants}
     for i in range(warmup + rounds):

@@ -91,7 +91,7 @@ function __v8snap_makeState(config, definitions) {
     state.violations.push({ key, code, detail, stack });
     if (key) state.tainted.add(key);
     // Every module on the init stack is waiting for this one at load time: it depends on a deferred module.
-    for (const parent of state.initStack.slice(0, -1)) {
+    for (const parent of state.initStack.slice(0, -1).reverse()) {
       if (state.tainted.has(parent)) continue;
       state.tainted.add(parent);
       state.violations.push({ key: parent, code: 'DEPENDS_ON_DEFERRED', detail: key, stack });
@@ -367,7 +367,7 @@ function __v8snap_makeState(config, definitions) {
 
   state.initAll = function initAll(onEvent) {
     for (const key of config.order) {
-      if (state.records[key]) continue;
+      if (state.records[key] || state.tainted.has(key)) continue;
       if (onEvent) onEvent({ event: 'start', key });
       const before = state.violations.length;
       try {

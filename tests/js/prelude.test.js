@@ -1,0 +1,117 @@
+// Unit tests of src/v8snap/js/prelude.js, run with node's test runner (`node --test tests/js`).
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+
+const src = fs.readFileSync(path.join(__dirname, '../../src/v8snap/js/prelude.js'), 'utf8');
+const makeState = vm.runInThisContext(`(function (require) { ${src}\n return __v8snap_makeState; })`)(require);
+
+const ROOT = '/app';
+function state(defs, { order = Object.keys(defs), map = {}, verdicts = { fs: 'ok', path: 'ok', http: 'crashes', tty: 'warns' }, allow = [] } = {}) {
+  const s = makeState({ root: ROOT, entry: './index.js', order, deferred: [], map, builtinVerdicts: verdicts, allow }, defs);
+  s.installGuards();
+  return s;
+}
+function run(s) {
+  try {
+    s.initAll(null);
+  } finally {
+    for (const r of s.restore.reverse()) r();
+  }
+  return s.violations.map((v) => `${v.key} ${v.code} ${v.detail}`);
+}
+
+test('a clean module initializes and records no violation', () => {
+  const s = state({ './a.js': function (exports) { exports.x = 1; } });
+  assert.deepStrictEqual(run(s), []);
+  assert.strictEqual(s.records['./a.js'].exports.x, 1);
+});
+
+test('env, argv, cwd, clock, random and timers at load are violations', () => {
+  const cases = {
+    './env.js': [function () { return process.env.HOME; }, 'ENV_READ HOME'],
+    './argv.js': [function () { return process.argv; }, 'ARGV_READ process.argv'],
+    './cwd.js': [function () { return process.cwd(); }, 'CWD_READ process.cwd()'],
+    './now.js': [function () { return Date.now(); }, 'TIME_READ Date.now()'],
+    './date.js': [function () { return new Date(); }, 'TIME_READ new Date()'],
+    './rnd.js': [function () { return Math.random(); }, 'RANDOM_READ Math.random()'],
+    './tmr.js': [function () { setTimeout(() => {}, 1); }, 'TIMER_AT_INIT setTimeout()'],
+    './log.js': [function () { console.log('hi'); }, 'STDIO_WRITE console.log()'],
+    './exit.js': [function () { process.exit(0); }, 'EXIT_CALLED process.exit()'],
+    './fsout.js': [function (e, m, r) { r('fs').readFileSync('/etc/hostname'); }, 'FS_OUTSIDE_APP fs.readFileSync(/etc/hostname)'],
+  };
+  for (const [key, [fn, expected]] of Object.entries(cases)) {
+    const s = state({ [key]: fn }, { map: { '.\u0000fs': 'node:fs' } });
+    assert.deepStrictEqual(run(s), [`${key} ${expected}`], key);
+  }
+});
+
+test('a fixed date and a captured reference are fine', () => {
+  const s = state({ './ok.js': function (exports) { exports.d = new Date(0).getTime(); exports.now = Date.now; } });
+  assert.deepStrictEqual(run(s), []);
+  assert.strictEqual(typeof s.records['./ok.js'].exports.now(), 'number'); // transparent once built
+});
+
+test('a violation caught by the module is still recorded', () => {
+  const s = state({ './c.js': function (exports) { try { exports.home = process.env.HOME; } catch { exports.home = null; } } });
+  assert.deepStrictEqual(run(s), ['./c.js ENV_READ HOME']);
+});
+
+test('parents on the init stack depend on the deferred module', () => {
+  const defs = {
+    './leaf.js': function (exports) { exports.v = process.env.X; },
+    './mid.js': function (exports, module, require) { exports.leaf = require('./leaf'); },
+    './top.js': function (exports, module, require) { exports.mid = require('./mid'); },
+  };
+  const map = { '.\u0000./leaf': './leaf.js', '.\u0000./mid': './mid.js' };
+  const s = state(defs, { order: ['./top.js', './mid.js', './leaf.js'], map });
+  assert.deepStrictEqual(run(s), [
+    './leaf.js ENV_READ X',
+    './mid.js DEPENDS_ON_DEFERRED ./leaf.js',
+    './top.js DEPENDS_ON_DEFERRED ./leaf.js',
+  ]);
+});
+
+test('unsupported and crashing built-ins are violations; supported ones load', () => {
+  const map = { '.\u0000http': 'node:http', '.\u0000tty': 'node:tty', '.\u0000path': 'node:path' };
+  const s = state({
+    './h.js': function (e, m, r) { r('http'); },
+    './t.js': function (e, m, r) { r('tty'); },
+    './p.js': function (e, m, r) { e.sep = r('path').sep; },
+  }, { map });
+  assert.deepStrictEqual(run(s), ['./h.js BUILTIN_CRASHES http', './t.js BUILTIN_UNSUPPORTED tty']);
+});
+
+test('scoped allowances accept a hazard only where they apply', () => {
+  const defs = {
+    './node_modules/lodash/lodash.js': function (exports) { exports.t = Date.now(); },
+    './other.js': function (exports) { exports.t = Date.now(); },
+  };
+  const s = state(defs, { allow: ['TIME_READ:Date.now()@/node_modules/lodash/'] });
+  assert.deepStrictEqual(run(s), ['./other.js TIME_READ Date.now()']);
+});
+
+test('circular requires see partial exports as in node', () => {
+  const defs = {
+    './a.js': function (exports, module, require) { exports.name = 'a'; exports.b = require('./b'); exports.done = true; },
+    './b.js': function (exports, module, require) { const a = require('./a'); exports.sawADone = a.done === true; },
+  };
+  const map = { '.\u0000./a': './a.js', '.\u0000./b': './b.js' };
+  const s = state(defs, { map });
+  assert.deepStrictEqual(run(s), []);
+  assert.strictEqual(s.records['./b.js'].exports.sawADone, false);
+  assert.deepStrictEqual(s.childKeys['./a.js'], ['./b.js']);
+});
+
+test('guards are removed after the build and monkey patches survive', () => {
+  const realRead = fs.readFileSync;
+  const s = state({ './patch.js': function (e, m, r) { const f = r('fs'); const orig = f.readFileSync; f.readFileSync = function (...a) { return orig.apply(this, a); }; f.readFileSync.__patched = true; } },
+    { map: { '.\u0000fs': 'node:fs' } });
+  assert.deepStrictEqual(run(s), []);
+  assert.strictEqual(fs.readFileSync.__patched, true);
+  fs.readFileSync = realRead;
+  assert.strictEqual(typeof process.env.PATH, 'string');
+});
