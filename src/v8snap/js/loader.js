@@ -153,6 +153,7 @@ function __v8snap_makeRuntime(state) {
     load(key, null, false);
     return moduleOf[key];
   }
+  runtime.loadKey = (key) => load(key, null, false);
   runtime.requireFrom = (key, request) => moduleForKey(key).require(request);
   runtime.resolveFrom = (key, request, options) =>
     Module._resolveFilename(request, moduleForKey(key), false, options);
@@ -258,7 +259,10 @@ function __v8snap_boot(config, definitions) {
         const target = state.lookup('./package.json', request);
         return target && target.startsWith('node:') ? state.builtin(target.slice(5)) : state.instantiate(target);
       }
-      return state.runtime.requireFrom('./package.json', request);
+      const target = state.lookup('./package.json', request);
+      if (target === undefined) throw new Error(`v8snap: ${request} is not in this snapshot`);
+      if (target.startsWith('node:')) return require(target);
+      return state.runtime.loadKey(target);
     };
     return;
   }

@@ -1,0 +1,86 @@
+"""Library snapshots: the app pipeline (graph -> doctor -> blueprint) for npm packages, not an app.
+
+Used by the embedding API (``SnapshotBuilder.with_npm_package``): the result is a snapshot-script fragment
+that, evaluated by the builder, initializes the packages' healthy modules and defines
+``globalThis.__v8snap_require(request)``; deferred modules run on first use after deserialization.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from v8snap.blueprint import Blueprint, assemble_script
+from v8snap.blueprint.assemble import SNAPSHOT_KINDS
+from v8snap.config import KNOWN_BENIGN_HAZARDS
+from v8snap.doctor.builtins import probe_builtins
+from v8snap.doctor.heal import HealState
+from v8snap.doctor.verify import verify_until_stable
+from v8snap.errors import GraphError
+from v8snap.graph import discover_graph
+from v8snap.util import atomic_write_text
+
+LIBRARY_ENTRY = ".v8snap/library-entry.js"
+
+
+def library_fragment(
+    app_root: Path,
+    requests: list[str],
+    *,
+    node: Path,
+    timeout: float = 120.0,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """Snapshot-script fragment holding ``requests`` (resolved from ``app_root``) and what they load.
+
+    Args:
+        app_root: directory whose ``node_modules`` holds the packages.
+        requests: ``require`` requests, e.g. ``["typescript", "marked"]``.
+        node: node binary (the one that will build the snapshot).
+        timeout: seconds for the trace run and each verification round.
+        progress: one-line status callback.
+
+    Returns:
+        JavaScript source; evaluated inside ``node --build-snapshot`` it defines
+        ``globalThis.__v8snap_require``.
+
+    Raises:
+        GraphError: a request cannot be loaded by node.
+    """
+    root = app_root.resolve()
+    entry = root / LIBRARY_ENTRY
+    atomic_write_text(entry, "".join(f"require({json.dumps(r)});\n" for r in requests))
+    graph = discover_graph(root, node=node, entry=LIBRARY_ENTRY, timeout=timeout)
+    entry_key = graph.entry
+    entry_dir = entry_key.rsplit("/", 1)[0]
+    # Requests resolve as if required from the root; the entry itself is not part of the library.
+    roots = []
+    for r in graph.resolutions:
+        if r.parent_dir == entry_dir and r.request in requests:
+            roots.append((".", r.request, r.target))
+    missing = set(requests) - {req for _, req, _ in roots}
+    if missing:
+        raise GraphError(f"not loaded from {root}: {', '.join(sorted(missing))}")
+    modules = {k: m for k, m in graph.modules.items() if k != entry_key}
+    graph = replace(graph, modules=modules)
+    verdicts = probe_builtins(node)
+    state = HealState(healthy={k for k, m in modules.items() if m.kind in SNAPSHOT_KINDS})
+
+    def bp_of(s: HealState) -> Blueprint:
+        return Blueprint(
+            graph=graph,
+            healthy=frozenset(s.healthy),
+            deferred=frozenset(s.deferred),
+            norewrite=frozenset(s.norewrite),
+            builtin_verdicts=verdicts,
+            mode="library",
+            allow=KNOWN_BENIGN_HAZARDS,
+            extra_resolutions=tuple(roots),
+        )
+
+    with tempfile.TemporaryDirectory(prefix="v8snap-lib-") as work:
+        verify_until_stable(bp_of, state, node=node, workdir=Path(work), cwd=root, timeout=timeout, progress=progress)
+    return assemble_script(bp_of(state))
