@@ -11,6 +11,8 @@ JS_TESTS = Path(__file__).parent / "js"
 def test_js_units(node: Path) -> None:
     files = sorted(str(p) for p in JS_TESTS.glob("*.test.js"))
     assert files
-    proc = subprocess.run([str(node), "--test", "--test-reporter=tap", *files], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(node), "--test", "--test-reporter=tap", *files], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "# fail 0" in proc.stdout

@@ -26,6 +26,10 @@ err = Console(stderr=True)
 out = Console()
 
 AppArg = Annotated[Path, typer.Argument(help="app directory (holds package.json)")]
+RewriteOpt = Annotated[bool, typer.Option(help="snapshot printer: lazy requires and run-time globals")]
+AssumeOpt = Annotated[
+    bool, typer.Option(help="env/argv/cwd read at load: healthy under a startup check (else deferred)")
+]
 NodeOpt = Annotated[
     Path | None, typer.Option("--node", help="node binary (default: V8SNAP_NODE or the bundled one)")
 ]
@@ -70,6 +74,8 @@ def build(
         str, typer.Option(help="production (app + node_modules) or dev (node_modules only)")
     ] = "production",
     allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
+    rewrite: RewriteOpt = True,
+    assume: AssumeOpt = True,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -85,6 +91,8 @@ def build(
         include=tuple(include or ()),
         mode=mode,
         allow=KNOWN_BENIGN_HAZARDS + tuple(allow or ()),
+        rewrite=rewrite,
+        assume=assume,
     )
     say, stop = _progress()
     try:
@@ -130,30 +138,96 @@ def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
 @app.command()
 def doctor(
     app_dir: AppArg = Path("."),
-    as_json: Annotated[
-        bool, typer.Option("--json", help="print snapshot-meta.json verdicts as JSON")
-    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the verdicts with reasons as JSON")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="verifier workers (default: CPUs)")] = None,
+    profile: Annotated[str, typer.Option(help="node (default) or electron (mksnapshot rules)")] = "node",
+    allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
+    previous_healthy: Annotated[
+        list[str] | None, typer.Option("--previous-healthy", help="module key to accept as healthy")
+    ] = None,
+    previous_deferred: Annotated[
+        list[str] | None, typer.Option("--previous-deferred", help="module key to defer explicitly")
+    ] = None,
+    rewrite: RewriteOpt = True,
+    assume: AssumeOpt = True,
+    mode: Annotated[str, typer.Option(help="production or dev (node_modules only)")] = "production",
+    node: NodeOpt = None,
 ) -> None:
-    """Print the classification of the last build (healthy / deferred / norewrite, with reasons)."""
-    from v8snap.doctor.meta import SnapshotMeta
+    """Classify the app's modules (healthy / deferred / norewrite, with reasons) without building a blob."""
+    from rich.live import Live
 
-    cfg = _config(app_dir)
-    if not cfg.meta_path.is_file():
-        raise V8SnapError(f"no snapshot-meta.json in {cfg.out_dir}", hint="run `v8snap build` first")
-    meta = SnapshotMeta.read(cfg.meta_path)
+    from v8snap.build.app import diagnose_app
+    from v8snap.doctor.engine import DoctorProgress
+
+    cfg = _config(
+        app_dir,
+        node=node,
+        profile=profile,
+        allow=KNOWN_BENIGN_HAZARDS + tuple(allow or ()),
+        mode=mode,
+        rewrite=rewrite,
+        assume=assume,
+    )
+    live = Live(console=err, transient=True, refresh_per_second=8)
+
+    def show(p: DoctorProgress) -> None:
+        stage = f"stage {p.stage}" if p.stage else "verify-all"
+        live.update(
+            f"[bold]doctor[/bold] {stage}: {p.verified}/{p.total} classified, "
+            f"workers busy {p.busy}/{p.jobs}  [dim]{p.message[-70:]}[/dim]"
+        )
+
+    with live:
+        rep = diagnose_app(
+            cfg,
+            jobs=jobs,
+            previous_healthy=frozenset(previous_healthy or ()),
+            previous_deferred=frozenset(previous_deferred or ()),
+            rewrite=cfg.rewrite,
+            progress=show,
+        )
+    st = rep.result.state
+    verdicts = {k: "healthy" for k in st.healthy}
+    verdicts.update({k: "deferred" for k in st.deferred})
+    verdicts.update({k: "norewrite" for k in st.norewrite})
+    stats = rep.result.stats
     if as_json:
-        out.print_json(json.dumps({k: meta.modules[k] for k in sorted(meta.modules)}))
+        doc = {
+            "healthy": sorted(st.healthy),
+            "deferred": sorted(st.deferred),
+            "norewrite": sorted(st.norewrite),
+            "modules": {
+                k: {
+                    "verdict": verdicts[k],
+                    **({"reason": st.reasons[k].to_json()} if k in st.reasons else {}),
+                    **({"reads": st.fs_reads[k]} if k in st.fs_reads else {}),
+                }
+                for k in sorted(verdicts)
+            },
+            "stats": {
+                "total": stats.total,
+                "verified": stats.verified,
+                "cached": stats.cached,
+                "reverified": len(stats.reverified),
+                "restarts": stats.restarts,
+                "seconds": round(stats.seconds, 3),
+            },
+        }
+        sys.stdout.write(json.dumps(doc, indent=1) + "\n")
         return
     table = Table(
-        title=f"{len(meta.healthy)} healthy, {len(meta.deferred)} deferred, {len(meta.norewrite)} norewrite"
+        title=f"{len(st.healthy)} healthy, {len(st.deferred)} deferred, {len(st.norewrite)} norewrite"
     )
-    for col in ("module", "verdict", "reason"):
+    for col in ("module", "verdict", "reason", "where"):
         table.add_column(col)
-    for key in sorted(meta.modules, key=lambda k: (meta.modules[k]["verdict"] == "healthy", k)):
-        info = meta.modules[key]
-        r = info.get("reason") or {}
-        table.add_row(key, info["verdict"], f"{r.get('code', '')} {r.get('detail', '')}".strip())
+    for key in sorted(verdicts, key=lambda k: (verdicts[k] == "healthy", k)):
+        r = st.reasons.get(key)
+        table.add_row(key, verdicts[key], f"{r.code} {r.detail}".strip() if r else "", r.stack if r else "")
     out.print(table)
+    out.print(
+        f"doctor: {stats.seconds:.1f} s, {stats.verified} verifications, {stats.cached} cached verdicts, "
+        f"{stats.restarts} worker restarts"
+    )
 
 
 @app.command()

@@ -13,7 +13,15 @@ LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap
 #: Each entry needs a reason that a stale value cannot change behaviour:
 #: - lodash's ``shortOut`` stamps ``lastCalled = Date.now()`` when ``baseRest``-made functions are created
 #:   at load; an old stamp only makes the first run-time call see an expired "hot span" (count resets).
-KNOWN_BENIGN_HAZARDS: tuple[str, ...] = ("TIME_READ:Date.now()@/node_modules/lodash/",)
+#: - typescript keeps references to ``performance``/``PerformanceObserver`` from ``perf_hooks`` (the same
+#:   ``performance`` object as the global one, which node's own snapshot carries); its load-time
+#:   ``timeorigin = performance.now()`` is dead: ``measure()`` is a no-op until ``enable()``, which
+#:   overwrites ``timeorigin`` with ``performance.timeOrigin`` (typescript 5.x ``lib/typescript.js``).
+KNOWN_BENIGN_HAZARDS: tuple[str, ...] = (
+    "TIME_READ:Date.now()@/node_modules/lodash/",
+    "BUILTIN_UNSUPPORTED:perf_hooks@/node_modules/typescript/lib/typescript.js",
+    "TIME_READ:performance.now()@/node_modules/typescript/lib/typescript.js",
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,10 @@ class SnapshotConfig:
         allow: hazards accepted knowingly (``ENV_READ:NODE_ENV``, ``CODE:detail@path part``); defaults to
             :data:`KNOWN_BENIGN_HAZARDS`.
         timeout: seconds per verification round / trace run.
+        rewrite: apply the snapshot printer (lazy requires and run-time globals, one-byte, no comments).
+        assume: a module reading env vars / argv / cwd at load is healthy under the values seen at build
+            time, checked at startup (mismatch: it and its load-time dependents re-run); False: deferred.
+        mksnapshot: Electron's mksnapshot (profile ``electron``); None: node's own builder.
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
         keep_config: keep generated scripts in ``.v8snap/work`` (``SNAPSHOT_KEEP_CONFIG=1``).
     """
@@ -45,6 +57,9 @@ class SnapshotConfig:
     profile: Literal["node", "electron"] = "node"
     allow: tuple[str, ...] = KNOWN_BENIGN_HAZARDS
     timeout: float = 60.0
+    rewrite: bool = True
+    assume: bool = True
+    mksnapshot: Path | None = None
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
     keep_config: bool = field(default_factory=lambda: bool(os.environ.get("SNAPSHOT_KEEP_CONFIG")))
 

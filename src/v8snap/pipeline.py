@@ -82,5 +82,7 @@ def library_fragment(
         )
 
     with tempfile.TemporaryDirectory(prefix="v8snap-lib-") as work:
-        verify_until_stable(bp_of, state, node=node, workdir=Path(work), cwd=root, timeout=timeout, progress=progress)
+        verify_until_stable(
+            bp_of, state, node=node, workdir=Path(work), cwd=root, timeout=timeout, progress=progress
+        )
     return assemble_script(bp_of(state))

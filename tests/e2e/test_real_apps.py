@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from tests.e2e.helpers import run_cli, run_launcher, run_plain, snapshot_stats
+
 from v8snap.build.app import build_app
 from v8snap.config import SnapshotConfig
 
@@ -49,14 +50,21 @@ def test_app_runs_identically_from_snapshot(
 
 
 @pytest.mark.real
-def test_basics_env_read_at_load_is_not_baked(app_copy: Callable[..., Path], node: Path) -> None:
+def test_basics_env_read_at_load_is_an_assumption(
+    app_copy: Callable[..., Path], node: Path, tmp_path: Path
+) -> None:
+    """A module reading an env var at load is healthy under that value; with another value it re-runs."""
     app = app_copy("basics")
     report = build_app(SnapshotConfig(app))
-    assert "./env_greeting.js" in report.meta.deferred
-    reason = report.meta.modules["./env_greeting.js"]["reason"]
-    assert reason["code"] == "ENV_READ" and reason["detail"] == "BASICS_GREETING"
-    env = {"BASICS_GREETING": "bonjour"}
-    assert run_launcher(app, [], env) == run_plain(node, app, [], env)
+    assert "./env_greeting.js" in report.meta.healthy
+    for env in ({}, {"BASICS_GREETING": "bonjour"}):
+        assert run_launcher(app, [], env) == run_plain(node, app, [], env)
+    stats_file = tmp_path / "stats.json"
+    run_launcher(app, [], {"BASICS_GREETING": "bonjour", "V8SNAP_STATS": str(stats_file)})
+    invalidated = json.loads(stats_file.read_text())["invalidated"]
+    assert "./env_greeting.js" in invalidated and "./index.js" not in invalidated
+    run_launcher(app, [], {"V8SNAP_STATS": str(stats_file)})
+    assert json.loads(stats_file.read_text())["invalidated"] == []
 
 
 @pytest.mark.real

@@ -10,8 +10,8 @@ const src = fs.readFileSync(path.join(__dirname, '../../src/v8snap/js/prelude.js
 const makeState = vm.runInThisContext(`(function (require) { ${src}\n return __v8snap_makeState; })`)(require);
 
 const ROOT = '/app';
-function state(defs, { order = Object.keys(defs), map = {}, verdicts = { fs: 'ok', path: 'ok', http: 'crashes', tty: 'warns' }, allow = [] } = {}) {
-  const s = makeState({ root: ROOT, entry: './index.js', order, deferred: [], map, builtinVerdicts: verdicts, allow }, defs);
+function state(defs, { order = Object.keys(defs), map = {}, verdicts = { fs: 'ok', path: 'ok', http: 'crashes', tty: 'warns' }, allow = [], assume = false } = {}) {
+  const s = makeState({ root: ROOT, entry: './index.js', order, deferred: [], map, builtinVerdicts: verdicts, allow, assume }, defs);
   s.installGuards();
   return s;
 }
@@ -114,4 +114,20 @@ test('guards are removed after the build and monkey patches survive', () => {
   assert.strictEqual(fs.readFileSync.__patched, true);
   fs.readFileSync = realRead;
   assert.strictEqual(typeof process.env.PATH, 'string');
+});
+
+test('with assumptions, env/argv/cwd reads are recorded instead of violating', () => {
+  process.env.V8SNAP_TEST_VAR = 'one';
+  const defs = {
+    './e.js': function (exports) { exports.v = process.env.V8SNAP_TEST_VAR; exports.missing = 'NOPE_X' in process.env; },
+    './a.js': function (exports) { exports.args = process.argv.slice(2); exports.cwd = process.cwd(); },
+    './k.js': function (exports) { exports.keys = Object.keys(process.env).length; },
+  };
+  const s = state(defs, { assume: true });
+  assert.deepStrictEqual(run(s), ['./k.js ENV_READ *']); // enumerating the environment cannot be checked
+  assert.deepStrictEqual(s.assumptions['./e.js'], [['env', 'V8SNAP_TEST_VAR', 'one'], ['env', 'NOPE_X', null]]);
+  assert.deepStrictEqual(s.records['./a.js'].exports.args, []); // what a plain run without arguments sees
+  assert.deepStrictEqual(s.assumptions['./a.js'].map((a) => a[0]), ['argv', 'cwd']);
+  assert.deepStrictEqual(s.assumptions['./a.js'][0][2], [process.execPath, '/app/index.js']);
+  delete process.env.V8SNAP_TEST_VAR;
 });

@@ -37,6 +37,8 @@ class Blueprint:
         allow: hazards accepted knowingly, e.g. ``ENV_READ:NODE_ENV``.
         transform: optional source transform for rewritten modules (the snapshot printer).
         extra_resolutions: (dir key, request, target) added to the resolver map (library mode roots).
+        assume: record load-time reads of env / argv / execArgv / cwd as assumptions checked at startup
+            (prelude.js ``state.assume``) instead of violations.
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtime ms]}}``; a mismatch warns once and runs the app plainly.
     """
@@ -51,6 +53,7 @@ class Blueprint:
     transform: SourceTransform | None = None
     extra_resolutions: tuple[tuple[str, str, str], ...] = ()
     stale_check: dict[str, Any] = field(default_factory=dict)
+    assume: bool = True
 
 
 def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
@@ -126,6 +129,7 @@ def assemble_script(bp: Blueprint) -> str:
         "map": resolver_map(bp),
         "builtinVerdicts": bp.builtin_verdicts,
         "allow": list(bp.allow),
+        "assume": bp.assume,
         "staleCheck": bp.stale_check,
     }
     parts = [

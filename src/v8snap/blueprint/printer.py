@@ -1,6 +1,6 @@
 """Apply the snapshot printer (``v8snap.rewrite``) to module sources for one heal state.
 
-For a healthy candidate, every require whose target cannot be served at build time (a deferred module, a
+Every require whose target cannot be served at build time (a deferred module, a
 built-in the builder does not support, anything outside the snapshot) becomes a lazy getter, and top-level
 declarations that read run-time-only globals become getters too (DESIGN §6). Every module, healthy or not,
 then loses its comments and is made one-byte (V8 stores a source string two bytes per character if any
@@ -45,10 +45,14 @@ class Printer:
     rewrite: bool = True
     licences: dict[str, list[str]] = field(default_factory=dict)
     results: dict[str, RewriteResult] = field(default_factory=dict)
-    _printed: dict[tuple[str, frozenset[str] | None], str] = field(default_factory=dict, repr=False)
+    _printed: dict[tuple[str, frozenset[str] | None], tuple[str, RewriteResult]] = field(
+        default_factory=dict, repr=False
+    )
 
-    def lazy_specifiers(self, key: str, healthy: Collection[str]) -> frozenset[str]:
-        """Specifiers of ``key`` that cannot be required at build time under ``healthy``."""
+    def lazy_specifiers(self, key: str, non_healthy: Collection[str]) -> frozenset[str]:
+        """Specifiers of ``key`` that cannot be required at build time: a target in ``non_healthy``, a
+        built-in the builder does not support, or a target outside the snapshot (native addon, unresolved,
+        not loaded at startup)."""
         info = self.graph.modules[key]
         lazy: set[str] = set()
         for spec in info.imports:
@@ -56,32 +60,42 @@ class Printer:
             if target.startswith("node:"):
                 if self.builtin_verdicts.get(target[5:], self.builtin_verdicts.get(target)) != "ok":
                     lazy.add(spec)
-            elif target not in healthy:
+            elif (
+                target in non_healthy
+                or target not in self.graph.modules
+                or self.graph.modules[target].kind not in ("cjs", "json")
+            ):
                 lazy.add(spec)
         return frozenset(lazy)
 
-    def print(self, key: str, source: str, healthy: Collection[str]) -> str:
-        """The text that goes into the module's definition under the heal state ``healthy``."""
-        lazy = self.lazy_specifiers(key, healthy) if (self.rewrite and key in healthy) else None
+    def print(self, key: str, source: str, non_healthy: Collection[str]) -> str:
+        """The text of ``key``'s definition when the modules in ``non_healthy`` are not initialized.
+
+        After the call, ``results[key]`` holds the rewrite result (``norewrite`` set when the rewrite was
+        rejected; the text is then the verbatim source, still comment-free and one-byte).
+        """
+        lazy = self.lazy_specifiers(key, non_healthy) if self.rewrite else None
         cached = self._printed.get((key, lazy))
-        if cached is not None:
-            return cached
-        code = source
-        if lazy is not None:
-            res = rewrite_module(
-                source,
-                is_lazy=lazy.__contains__,
-                profile=self.profile,
-                lazy_globals=ELECTRON_RUNTIME_GLOBALS if self.profile == "electron" else DEFAULT_RUNTIME_GLOBALS,
-            )
-            self.results[key] = res
-            code = res.code
-        code, licences = strip_comments(code)
-        if licences:
-            self.licences[key] = licences
-        printed = to_one_byte(code)
-        self._printed[(key, lazy)] = printed
-        return printed
+        if cached is None:
+            code = source
+            result = RewriteResult(source)
+            if lazy is not None:
+                result = rewrite_module(
+                    source,
+                    is_lazy=lazy.__contains__,
+                    profile=self.profile,
+                    lazy_globals=ELECTRON_RUNTIME_GLOBALS
+                    if self.profile == "electron"
+                    else DEFAULT_RUNTIME_GLOBALS,
+                )
+                code = result.code
+            code, licences = strip_comments(code)
+            if licences:
+                self.licences[key] = licences
+            cached = (to_one_byte(code), result)
+            self._printed[(key, lazy)] = cached
+        self.results[key] = cached[1]
+        return cached[0]
 
     def norewrite(self) -> dict[str, str]:
         """Module key -> reason, for modules whose last rewrite was rejected (kept verbatim)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -10,15 +11,17 @@ from pathlib import Path
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
-from v8snap.build.acceptance import build_with_acceptance
+from v8snap.build.acceptance import build_with_acceptance, check_app_output
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
+from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.meta import FileStamp, SnapshotMeta
-from v8snap.doctor.verify import verify_until_stable
+from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
 from v8snap.doctor.violations import Violation
 from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.node import find_node, node_fingerprint
+from v8snap.node.fingerprint import Fingerprint
 from v8snap.runtime.launcher import write_launcher
 from v8snap.util import sha256_file
 
@@ -76,6 +79,56 @@ def initial_state(
     return state, False
 
 
+def doctor_options(
+    cfg: SnapshotConfig,
+    graph: ModuleGraph,
+    node: Path,
+    fp: Fingerprint,
+    verdicts: dict[str, str],
+    previous: SnapshotMeta | None,
+    *,
+    jobs: int | None = None,
+    previous_healthy: frozenset[str] = frozenset(),
+    previous_deferred: frozenset[str] = frozenset(),
+    transform_of: Callable[[frozenset[str]], Callable[[str, str], str]] | None = None,
+) -> DoctorOptions:
+    """The doctor's options for an app: cache in ``APP/.v8snap/doctor-cache.json``, seeds, profile.
+
+    Args:
+        cfg: the app's config.
+        graph: the part of the module graph that goes into the snapshot.
+        node: node binary.
+        fp: fingerprint of node for this app (salts every cache key).
+        verdicts: probed built-in verdicts.
+        previous: the previous meta (its reasons feed the optimizer), or None.
+        jobs: worker count (None: CPU count).
+        previous_healthy, previous_deferred: seeds (``--previous-healthy`` / ``--previous-deferred``).
+        transform_of: the snapshot printer's transform factory (None: modules are used verbatim).
+
+    Returns:
+        A :class:`DoctorOptions`.
+    """
+    work = cfg.out_dir / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    return DoctorOptions(
+        node=node,
+        workdir=work,
+        builtin_verdicts=verdicts,
+        profile=cfg.profile,
+        jobs=jobs,
+        timeout=min(cfg.timeout, 30.0),
+        allow=cfg.allow,
+        assume=cfg.assume,
+        salt=json.dumps(fp.to_json(), sort_keys=True),
+        cache_path=cfg.out_dir / "doctor-cache.json",
+        from_scratch=cfg.from_scratch,
+        previous_healthy=previous_healthy,
+        previous_deferred=previous_deferred,
+        previous_reasons=previous.reasons() if previous else {},
+        transform_of=transform_of,
+    )
+
+
 def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildReport:
     """Build the snapshot blob, meta and launcher of ``cfg.app_root`` into ``APP/.v8snap``.
 
@@ -121,41 +174,79 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
                 previous = None
         except (OSError, ValueError, KeyError):
             previous = None
-    state, reused = initial_state(graph, previous, hashes)
     stale_files = {
         str(m.path): [m.path.stat().st_size, m.path.stat().st_mtime_ns // 1_000_000]
         for k, m in graph.modules.items()
         if m.kind in SNAPSHOT_KINDS and not _in_node_modules(k)
     }
 
+    use_rewrite = cfg.rewrite and rewriter_available()
+    transform_of = rewrite_transform(graph, cfg.profile, verdicts) if use_rewrite else None
+
     def bp_of(s: HealState) -> Blueprint:
         return Blueprint(
+            transform=transform_of(frozenset(s.deferred | s.norewrite)) if transform_of else None,
             graph=graph,
             healthy=frozenset(s.healthy),
             deferred=frozenset(s.deferred),
             norewrite=frozenset(s.norewrite),
             builtin_verdicts=verdicts,
             allow=cfg.allow,
+            assume=cfg.assume,
             stale_check={"node": str(node), "version": fp.node, "files": stale_files},
         )
 
-    def reverify(s: HealState) -> HealState:
-        return verify_until_stable(
-            bp_of, s, node=node, workdir=work, cwd=root, timeout=cfg.timeout, progress=say
-        )
-
-    t = time.perf_counter()
-    if not reused:
-        say("verifying which modules can initialize in the snapshot")
-        reverify(state)
-    timings["doctor"] = (time.perf_counter() - t) * 1000
-
-    say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
-    t = time.perf_counter()
-    outcome = build_with_acceptance(
-        bp_of, state, node=node, workdir=work, out=cfg.blob_path, cwd=root, reverify=reverify, progress=say
+    doc = Doctor(
+        graph,
+        hashes,
+        doctor_options(cfg, graph, node, fp, verdicts, previous, transform_of=transform_of),
+        lambda p: (
+            say(f"doctor: {p.verified}/{p.total} classified, {p.busy}/{p.jobs} busy")
+            if p.verified % 200 == 0
+            else None
+        ),
     )
-    timings["build"] = (time.perf_counter() - t) * 1000
+    with doc:
+        t = time.perf_counter()
+        say("verifying which modules can initialize in the snapshot")
+        result = doc.heal()
+        state = result.state
+        timings["doctor"] = (time.perf_counter() - t) * 1000
+        reused = result.stats.verified == 0
+
+        def reverify(s: HealState) -> HealState:
+            for k in sorted(s.deferred):
+                if doc.verdict.get(k) == "healthy":
+                    doc.force(s.reasons.get(k) or Violation(k, "UNKNOWN_ERROR", "deferred by acceptance"))
+            return doc.heal().state
+
+        say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
+        t = time.perf_counter()
+        outcome = build_with_acceptance(
+            bp_of,
+            state,
+            node=node,
+            workdir=work,
+            out=cfg.blob_path,
+            cwd=root,
+            reverify=reverify,
+            progress=say,
+        )
+        check_app_output(
+            bp_of,
+            state,
+            node=node,
+            workdir=work,
+            blob=cfg.blob_path,
+            cwd=root,
+            entry=full_graph.root / full_graph.entry[2:],
+            trace_args=cfg.trace_args,
+            reverify=reverify,
+            progress=say,
+        )
+        state = doc.state
+        timings["build"] = (time.perf_counter() - t) * 1000
+        cache_keys = doc.cache_keys
 
     lock = cfg.lockfile()
     modules = {
@@ -170,6 +261,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
                 else {}
             ),
             **({"reads": sorted(set(state.fs_reads[k]))} if state.fs_reads.get(k) else {}),
+            **({"cacheKey": cache_keys[k]} if k in cache_keys else {}),
         }
         for k, h in hashes.items()
     }
@@ -196,3 +288,87 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
     return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0)
+
+
+@dataclass(frozen=True)
+class DiagnoseReport:
+    """What ``v8snap doctor`` found (no blob is built).
+
+    Attributes:
+        graph: the part of the module graph that goes into the snapshot.
+        result: the doctor's verdicts, cache keys and figures.
+        graph_seconds: wall time of graph discovery.
+    """
+
+    graph: ModuleGraph
+    result: DoctorResult
+    graph_seconds: float
+
+
+def diagnose_app(
+    cfg: SnapshotConfig,
+    *,
+    jobs: int | None = None,
+    previous_healthy: frozenset[str] = frozenset(),
+    previous_deferred: frozenset[str] = frozenset(),
+    rewrite: bool = False,
+    progress: Callable[[DoctorProgress], None] | None = None,
+    say: Progress | None = None,
+) -> DiagnoseReport:
+    """Run graph discovery and the doctor for ``cfg.app_root`` (verdict cache in ``APP/.v8snap``).
+
+    Args:
+        cfg: the app's config (profile, allow list, from_scratch).
+        jobs: verifier workers (None: CPU count).
+        previous_healthy, previous_deferred: seed verdicts.
+        rewrite: use the snapshot printer when available.
+        progress: live doctor progress.
+        say: one-line status messages.
+
+    Returns:
+        A :class:`DiagnoseReport`.
+
+    Raises:
+        NodeNotFoundError, AppError, GraphError: see :mod:`v8snap.errors`.
+    """
+    note = say or (lambda _m: None)
+    root = cfg.app_root.resolve()
+    node = find_node(cfg.node)
+    fp = node_fingerprint(node).with_app(root, cfg.profile)
+    note("tracing the app's startup and parsing its modules")
+    t = time.perf_counter()
+    full_graph = discover_graph(
+        root,
+        node=node,
+        entry=cfg.entry,
+        trace_args=[list(a) for a in cfg.trace_args],
+        include=list(cfg.include),
+        timeout=cfg.timeout,
+    )
+    graph = snapshot_graph(full_graph, cfg.mode)
+    graph_s = time.perf_counter() - t
+    verdicts = probe_builtins(node)
+    hashes = {k: sha256_file(m.path) for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS}
+    previous = None
+    if cfg.meta_path.is_file():
+        try:
+            previous = SnapshotMeta.read(cfg.meta_path)
+        except (OSError, ValueError, KeyError):
+            previous = None
+    opts = doctor_options(
+        cfg,
+        graph,
+        node,
+        fp,
+        verdicts,
+        previous,
+        jobs=jobs,
+        previous_healthy=previous_healthy,
+        previous_deferred=previous_deferred,
+        transform_of=rewrite_transform(graph, cfg.profile, verdicts)
+        if rewrite and rewriter_available()
+        else None,
+    )
+    note(f"doctor: {len(hashes)} modules")
+    result = run_doctor(graph, hashes, opts, progress)
+    return DiagnoseReport(graph, result, graph_s)

@@ -41,6 +41,12 @@ CODES: dict[str, tuple[Consequence, str]] = {
     "TIMEOUT": (Consequence.DEFER, "did not finish loading in time"),
     "EXIT_CALLED": (Consequence.DEFER, "calls process.exit (or kills its process) at load time"),
     "UNKNOWN_ERROR": (Consequence.DEFER, "threw while loading"),
+    "GLOBAL_UNSAFE": (
+        Consequence.DEFER,
+        "creates an Error, Promise or typed array at load time (Electron's mksnapshot crashes on it)",
+    ),
+    "OUTPUT_MISMATCH": (Consequence.DEFER, "the app's output from the blob differed from a plain run"),
+    "EXPLICIT_DEFER": (Consequence.DEFER, "deferred explicitly (--previous-deferred)"),
     "MAIN_MODULE": (Consequence.DEFER, "is the app's main module: it runs the program"),
 }
 

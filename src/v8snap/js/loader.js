@@ -178,6 +178,43 @@ function __v8snap_makeRuntime(state) {
     return '';
   }
 
+  // Assumptions recorded at build time (prelude.js state.assume) that do not hold in this process: the
+  // modules that made them, and every module that required one of those at load (it captured the stale
+  // exports), lose their build-time state and run again from their definitions. Returns the keys.
+  runtime.invalidateStale = function invalidateStale() {
+    const failed = [];
+    for (const key of Object.keys(state.assumptions)) {
+      for (const [kind, name, value] of state.assumptions[key]) {
+        let now;
+        if (kind === 'env') now = process.env[name] === undefined ? null : process.env[name];
+        else if (kind === 'argv') now = process.argv;
+        else if (kind === 'execArgv') now = process.execArgv;
+        else now = process.cwd();
+        if (JSON.stringify(now) !== JSON.stringify(value)) {
+          failed.push(key);
+          break;
+        }
+      }
+    }
+    if (failed.length === 0) return failed;
+    const requiredBy = Object.create(null);
+    for (const parent of Object.keys(state.childKeys)) {
+      for (const child of state.childKeys[parent]) (requiredBy[child] ||= []).push(parent);
+    }
+    const invalid = new Set(failed);
+    const queue = failed.slice();
+    while (queue.length) {
+      for (const parent of requiredBy[queue.pop()] || []) {
+        if (!invalid.has(parent)) {
+          invalid.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    for (const key of invalid) delete state.records[key];
+    return [...invalid];
+  };
+
   // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
   runtime.runMain = function runMain() {
     const entry = state.filenameOf(config.entry);
@@ -188,11 +225,17 @@ function __v8snap_makeRuntime(state) {
     if (i !== -1) process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
     const stale = staleReason();
     if (stale) {
+      // Healthy modules' load-time effects (globals they set) live in this heap: only a fresh process is
+      // a plain run. Same stdio, same exit code; a signal that killed the child kills us the same way.
       process.stderr.write(`v8snap: snapshot not used (${stale}); running without it. Rebuild: v8snap build\n`);
-      runtime.enabled = false;
+      const { spawnSync } = require('child_process');
+      const res = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+      if (res.signal) process.kill(process.pid, res.signal);
+      process.exit(res.status === null ? 1 : res.status);
     } else if (process.env.V8SNAP_DISABLE === '1') {
       runtime.enabled = false;
     } else {
+      runtime.invalidated = runtime.invalidateStale();
       runtime.install();
     }
     // V8SNAP_STATS=<file>: write what the snapshot served when the process exits (tests, benchmarks).
@@ -200,7 +243,7 @@ function __v8snap_makeRuntime(state) {
     if (statsFile) {
       process.on('exit', () => {
         const stats = { enabled: runtime.enabled, stale: stale || null, served: runtime.served,
-          healthy: config.order.length };
+          healthy: config.order.length, invalidated: runtime.invalidated || [] };
         require('fs').writeFileSync(statsFile, JSON.stringify(stats));
       });
     }

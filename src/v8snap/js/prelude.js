@@ -109,7 +109,23 @@ function __v8snap_makeState(config, definitions) {
     }
     return false;
   };
-  state.building = () => state.phase === 'build' && state.initStack.length > 0;
+  // ---- assumptions -------------------------------------------------------------------------------------
+  // A run-time value read while loading (one environment variable, argv, execArgv, cwd) is not baked in
+  // blindly: the value seen at build time is recorded against the module, and the loader compares it with
+  // the live value at startup; where they differ, that module and every module that required it at load
+  // run again from their definitions (loader.js). config.assume === false turns this off (violations).
+  state.assumptions = Object.create(null); // key -> [[kind, name, value]]
+  state.assume = function assume(kind, name, value) {
+    if (config.assume === false || !state.building()) return false;
+    const key = state.initStack[state.initStack.length - 1];
+    const list = (state.assumptions[key] ||= []);
+    if (!list.some((a) => a[0] === kind && a[1] === name)) list.push([kind, name, value === undefined ? null : value]);
+    return true;
+  };
+  // internal > 0 while node's own code runs on our behalf (loading a built-in: node may emit a warning
+  // through process.nextTick and the console), which must not count against the module.
+  state.internal = 0;
+  state.building = () => state.phase === 'build' && state.initStack.length > 0 && state.internal === 0;
 
   // ---- hazard guards (installed for the build phase, transparent at run time) --------------------------
   function guardMethod(obj, name, code, detail, when) {
@@ -134,7 +150,8 @@ function __v8snap_makeState(config, definitions) {
     state.restore.push(() => { if (obj[name] === guarded) obj[name] = orig; });
   }
 
-  function guardGetter(obj, name, code, detail) {
+  // `assumed()` may return a value to hand out instead of recording a violation (see state.assume).
+  function guardGetter(obj, name, code, detail, assumed) {
     const desc = Object.getOwnPropertyDescriptor(obj, name);
     if (!desc || !desc.configurable) return;
     let value = desc.get ? undefined : desc.value;
@@ -142,7 +159,11 @@ function __v8snap_makeState(config, definitions) {
       configurable: true,
       enumerable: desc.enumerable,
       get() {
-        if (state.building()) state.violate(code, detail);
+        if (state.building()) {
+          const v = assumed && assumed();
+          if (v) return v;
+          state.violate(code, detail);
+        }
         return desc.get ? desc.get.call(this) : value;
       },
       set(v) {
@@ -161,13 +182,18 @@ function __v8snap_makeState(config, definitions) {
     guardOs();
     // process.env: a proxy; reading any variable at load time bakes it into the blob.
     const realEnv = process.env;
+    // Reading one variable records an assumption (see state.assume); enumerating them all is a violation.
+    const readEnv = (t, k) => {
+      const v = Reflect.get(t, k);
+      if (state.building() && typeof k === 'string' && !state.assume('env', k, v)) state.violate('ENV_READ', k);
+      return v;
+    };
     const envProxy = new Proxy(realEnv, {
       get(t, k) {
-        if (state.building() && typeof k === 'string') state.violate('ENV_READ', k);
-        return Reflect.get(t, k);
+        return readEnv(t, k);
       },
       has(t, k) {
-        if (state.building() && typeof k === 'string') state.violate('ENV_READ', k);
+        readEnv(t, k);
         return Reflect.has(t, k);
       },
       ownKeys(t) {
@@ -175,7 +201,7 @@ function __v8snap_makeState(config, definitions) {
         return Reflect.ownKeys(t);
       },
       getOwnPropertyDescriptor(t, k) {
-        if (state.building() && typeof k === 'string') state.violate('ENV_READ', k);
+        readEnv(t, k);
         return Reflect.getOwnPropertyDescriptor(t, k);
       },
     });
@@ -183,9 +209,12 @@ function __v8snap_makeState(config, definitions) {
     state.restore.push(() => {
       Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: realEnv });
     });
-    guardGetter(process, 'argv', 'ARGV_READ', 'process.argv');
-    guardGetter(process, 'execArgv', 'ARGV_READ', 'process.execArgv');
-    guardMethod(process, 'cwd', 'CWD_READ', 'process.cwd()');
+    // argv/execArgv read at load see what a plain run without arguments sees, as an assumption.
+    const plainArgv = [process.execPath, state.filenameOf(config.entry)];
+    guardGetter(process, 'argv', 'ARGV_READ', 'process.argv', () => state.assume('argv', '', plainArgv) && plainArgv);
+    guardGetter(process, 'execArgv', 'ARGV_READ', 'process.execArgv', () => state.assume('execArgv', '', []) && []);
+    const realCwd = process.cwd;
+    guardMethod(process, 'cwd', 'CWD_READ', 'process.cwd()', () => !state.assume('cwd', '', realCwd.call(process)));
     guardMethod(process, 'chdir', 'CWD_READ', 'process.chdir()');
     guardMethod(process, 'exit', 'EXIT_CALLED', 'process.exit()');
     guardMethod(process, 'reallyExit', 'EXIT_CALLED', 'process.reallyExit()');
@@ -231,8 +260,11 @@ function __v8snap_makeState(config, definitions) {
   // fs and os are guarded in place (not wrapped): modules must see, and may patch, the real objects.
   function insideApp(p) {
     try {
-      const abs = path.resolve(String(p instanceof URL ? p.pathname : p));
-      return abs === root || abs.startsWith(root + path.sep);
+      // Case-insensitively: TypeScript probes whether the app's file system is case-sensitive by
+      // stat-ing its own file name with the case swapped; the answer is a fact of the app root.
+      const abs = path.resolve(String(p instanceof URL ? p.pathname : p)).toLowerCase();
+      const r = root.toLowerCase();
+      return abs === r || abs.startsWith(r + path.sep);
     } catch {
       return false;
     }
@@ -270,7 +302,12 @@ function __v8snap_makeState(config, definitions) {
     const verdict = state.builtinVerdicts[name];
     if (verdict === 'crashes') state.violate('BUILTIN_CRASHES', name);
     if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
-    return state.realRequire(name);
+    state.internal++;
+    try {
+      return state.realRequire(name);
+    } finally {
+      state.internal--;
+    }
   };
 
   // ---- the build-time registry ------------------------------------------------------------------------
@@ -297,9 +334,17 @@ function __v8snap_makeState(config, definitions) {
     };
     state.records[key] = record;
     state.initStack.push(key);
+    const globalsBefore = Object.getOwnPropertyNames(globalThis).length;
     try {
       def.call(record.exports, record.exports, record, state.makeRequire(key), filename, path.dirname(filename));
       record.loaded = true;
+      // A module re-run at startup when an assumption fails (loader.js) must not have set up globals at
+      // build time: they would exist twice over, or stale.
+      if (state.assumptions[key] && Object.getOwnPropertyNames(globalThis).length !== globalsBefore) {
+        const [kind, name] = state.assumptions[key][0];
+        state.violate(kind === 'env' ? 'ENV_READ' : kind === 'cwd' ? 'CWD_READ' : 'ARGV_READ',
+          `${name || kind} (and it sets globals at load)`);
+      }
     } catch (err) {
       delete state.records[key];
       throw err;

@@ -1,0 +1,97 @@
+"""The verifier bundle: the prelude and every module definition, compiled once per verifier worker.
+
+Unlike the snapshot script it has no loader and no boot call: a worker runs it in each fresh ``vm``
+context and then initializes one module. A line table maps bundle lines back to module keys so that a
+violation's stack names ``./node_modules/x/index.js:LINE:COL``, not a line of a generated file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from v8snap.blueprint import Blueprint
+from v8snap.blueprint.assemble import SNAPSHOT_KINDS, _definition, resolver_map
+from v8snap.node.helpers import js_path
+from v8snap.util import atomic_write_bytes
+
+
+@dataclass(frozen=True)
+class VerifierBundle:
+    """Files a worker loads.
+
+    Attributes:
+        script: the bundle (``prelude.js`` + ``globalThis.__v8snap_defs = {...}``).
+        config: JSON config (root, entry, resolver map, built-in verdicts, allow list, profile, line table).
+        digest: sha256 of both, so workers reload only when something changed.
+        norewrite: keys the transform refused to rewrite, with the reason.
+    """
+
+    script: Path
+    config: Path
+    digest: str
+    norewrite: dict[str, str]
+
+
+def write_bundle(bp: Blueprint, workdir: Path, *, profile: str = "node") -> VerifierBundle:
+    """Write the verifier bundle of ``bp`` into ``workdir``.
+
+    Args:
+        bp: the blueprint (its ``transform`` is applied as in the snapshot script).
+        workdir: output directory.
+        profile: ``node`` or ``electron`` (the worker installs the strict verifiers for ``electron``).
+
+    Returns:
+        The :class:`VerifierBundle`.
+
+    Raises:
+        OSError: a module file cannot be read or the bundle cannot be written.
+    """
+    prelude = js_path("prelude.js").read_text(encoding="utf-8")
+    parts = [prelude, "globalThis.__v8snap_defs = {"]
+    line = prelude.count("\n") + 2
+    lines: list[list[object]] = []
+    keys: list[str] = []
+    norewrite: dict[str, str] = {}
+    for key, info in bp.graph.modules.items():
+        if info.kind not in SNAPSHOT_KINDS:
+            continue
+        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+        if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
+            try:
+                source = bp.transform(key, source)
+            except NorewriteSignal as sig:
+                norewrite[key] = str(sig)
+        text = f"{json.dumps(key)}: {_definition(info.kind, source)},"
+        # The definition's body starts on the line after `"key": function (...) {`.
+        lines.append([line + 1, key])
+        parts.append(text)
+        line += text.count("\n") + 1
+        keys.append(key)
+    parts.append("};\n")
+    script_text = "\n".join(parts)
+    config = {
+        "root": str(bp.graph.root),
+        "entry": bp.graph.entry,
+        "map": resolver_map(bp),
+        "builtinVerdicts": bp.builtin_verdicts,
+        "allow": list(bp.allow),
+        "assume": bp.assume,
+        "profile": profile,
+        "keys": keys,
+        "lines": lines,
+    }
+    config_text = json.dumps(config)
+    data = script_text.encode("utf-8", "surrogateescape")
+    digest = hashlib.sha256(data + b"\0" + config_text.encode()).hexdigest()
+    script = workdir / "verifier-bundle.js"
+    config_path = workdir / "verifier-config.json"
+    atomic_write_bytes(script, data)
+    atomic_write_bytes(config_path, config_text.encode())
+    return VerifierBundle(script, config_path, digest, norewrite)
+
+
+class NorewriteSignal(Exception):
+    """Raised by a source transform to say a module must stay verbatim (becomes ``REWRITE_INVALID``)."""

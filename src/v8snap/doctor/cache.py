@@ -1,0 +1,82 @@
+"""Per-module verdict cache keyed by (content hash, deps' verdicts and keys, fingerprint, profile).
+
+The key of a module is a Merkle hash: its own content hash, the content of the other members of its
+import cycle, and for each dependency outside the cycle that dependency's verdict *and* key. So a changed
+package re-verifies its modules and their dependents, and nothing else. Files a module read at load time
+(its own package's JSON data, ...) are stored with their hashes and must still match for a hit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from v8snap.util import atomic_write_text, sha256_file
+
+CACHE_VERSION = 1
+MAX_ENTRIES = 50_000
+
+
+def combine(*parts: str) -> str:
+    """sha256 of ``parts`` joined unambiguously."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class VerdictCache:
+    """``cache key -> {"verdict", "reason"?, "reads"?: {app-relative path: sha256}}`` on disk.
+
+    Attributes:
+        path: the JSON file (``APP/.v8snap/doctor-cache.json``), or None for an in-memory cache.
+        entries: the loaded entries.
+    """
+
+    path: Path | None
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, path: Path | None, *, ignore: bool = False) -> VerdictCache:
+        """Load ``path`` (missing, corrupt or ``ignore`` -> empty)."""
+        cache = cls(path)
+        if path is None or ignore or not path.is_file():
+            return cache
+        try:
+            data = json.loads(path.read_text())
+            if data.get("version") == CACHE_VERSION:
+                cache.entries = dict(data["entries"])
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+        return cache
+
+    def get(self, key: str, root: Path) -> dict[str, Any] | None:
+        """The entry for ``key`` if every file it read still has the recorded hash."""
+        e = self.entries.get(key)
+        if e is None:
+            return None
+        for rel, sha in e.get("reads", {}).items():
+            p = root / rel[2:]
+            try:
+                if sha256_file(p) != sha:
+                    return None
+            except OSError:
+                return None
+        return e
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        """Store (or replace) one entry."""
+        self.entries.pop(key, None)
+        self.entries[key] = entry
+
+    def save(self) -> None:
+        """Write the cache (newest entries kept when over :data:`MAX_ENTRIES`)."""
+        if self.path is None:
+            return
+        items = list(self.entries.items())[-MAX_ENTRIES:]
+        atomic_write_text(self.path, json.dumps({"version": CACHE_VERSION, "entries": dict(items)}))

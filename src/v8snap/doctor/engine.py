@@ -1,0 +1,567 @@
+"""The snapshot doctor: classify every module as healthy / deferred / norewrite (DESIGN §5).
+
+Scheduling is by import-cycle component (SCC): a component is ready when every module it imports from
+outside the component has a verdict; its members are then verified (all members presumed healthy), and
+re-verified while a member's deferral changes the others' outcome. No stage barrier: a component starts
+as soon as its last dependency is classified and a worker is free. Verdicts come from the cache when the
+module's key (content, deps' verdicts and keys, fingerprint, profile) is known. After convergence one
+verify-all run initializes every healthy module in the builder's order; anything it finds is deferred and
+the healthy dependents of that module are re-classified (a module can go from healthy back to deferred).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from v8snap.blueprint import Blueprint
+from v8snap.blueprint.assemble import SNAPSHOT_KINDS
+from v8snap.doctor.bundle import write_bundle
+from v8snap.doctor.cache import VerdictCache, combine
+from v8snap.doctor.heal import HealState
+from v8snap.doctor.pool import VerifierPool, VerifyResult
+from v8snap.doctor.violations import Consequence, Violation, consequence_of
+from v8snap.graph.model import ModuleGraph
+
+
+@dataclass(frozen=True)
+class DoctorProgress:
+    """A progress snapshot for live displays.
+
+    Attributes:
+        stage: depth of the component being verified (leaves = 1).
+        verified: modules with a verdict.
+        total: modules to classify.
+        busy: workers verifying right now.
+        jobs: number of workers.
+        message: what happens now.
+    """
+
+    stage: int
+    verified: int
+    total: int
+    busy: int
+    jobs: int
+    message: str
+
+
+@dataclass(frozen=True)
+class DoctorOptions:
+    """How to run the doctor.
+
+    Attributes:
+        node: node binary of the workers.
+        workdir: where the verifier bundle goes.
+        builtin_verdicts: built-in name -> ok | warns | crashes (``probe_builtins``).
+        profile: ``node`` or ``electron``.
+        jobs: worker processes (None: CPU count).
+        timeout: seconds per verification (``TIMEOUT``).
+        allow: hazards accepted knowingly (``ENV_READ:NODE_ENV``).
+        assume: env/argv/cwd reads at load become startup-checked assumptions (not violations).
+        salt: fingerprint identity that joins every cache key.
+        cache_path: the verdict cache file (None: no persistent cache).
+        from_scratch: ignore the cache (``V8_SNAPSHOT_FROM_SCRATCH=1``).
+        previous_healthy: keys accepted as healthy without verification (checked by verify-all).
+        previous_deferred: keys deferred explicitly (implied ones dropped by the optimizer).
+        previous_reasons: recorded reasons of those keys (for the optimizer).
+        transform_of: source transform for a set of non-healthy keys (the snapshot printer), or None.
+    """
+
+    node: Path
+    workdir: Path
+    builtin_verdicts: dict[str, str]
+    profile: str = "node"
+    jobs: int | None = None
+    timeout: float = 20.0
+    allow: tuple[str, ...] = ()
+    assume: bool = True
+    salt: str = ""
+    cache_path: Path | None = None
+    from_scratch: bool = False
+    previous_healthy: frozenset[str] = frozenset()
+    previous_deferred: frozenset[str] = frozenset()
+    previous_reasons: dict[str, Violation] = field(default_factory=dict)
+    transform_of: Callable[[frozenset[str]], Callable[[str, str], str]] | None = None
+
+
+@dataclass
+class DoctorStats:
+    """Figures of one doctor run.
+
+    Attributes:
+        total: modules classified.
+        verified: verifications run (module runs in a worker, verify-all runs included).
+        cached: modules whose verdict came from the cache.
+        reverified: modules verified in this run (their key was new).
+        restarts: workers restarted (exit, crash, hang).
+        seconds: wall time.
+    """
+
+    total: int = 0
+    verified: int = 0
+    cached: int = 0
+    reverified: set[str] = field(default_factory=set)
+    restarts: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class DoctorResult:
+    """Verdicts and figures.
+
+    Attributes:
+        state: the heal state (healthy / deferred / norewrite, reasons, files read at load).
+        cache_keys: module key -> its cache key.
+        stats: :class:`DoctorStats`.
+        load_deps: module key -> modules it required while loading (as verified).
+    """
+
+    state: HealState
+    cache_keys: dict[str, str]
+    stats: DoctorStats
+    load_deps: dict[str, list[str]] = field(default_factory=dict)
+
+
+def components(keys: list[str], deps: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components of the import graph, dependencies before dependents (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in keys:
+        if root in index:
+            continue
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            v, i = work[-1]
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on.add(v)
+            ds = deps[v]
+            if i < len(ds):
+                work[-1] = (v, i + 1)
+                w = ds[i]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+    return out
+
+
+class Doctor:
+    """One app's doctor: owns the pool, the verdicts and the cache across heal rounds.
+
+    Args:
+        graph: the module graph (only ``cjs``/``json`` modules are classified).
+        hashes: module key -> sha256 of its file.
+        options: :class:`DoctorOptions`.
+        progress: called with :class:`DoctorProgress` updates.
+    """
+
+    def __init__(
+        self,
+        graph: ModuleGraph,
+        hashes: dict[str, str],
+        options: DoctorOptions,
+        progress: Callable[[DoctorProgress], None] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.hashes = hashes
+        self.opt = options
+        self.progress = progress
+        self.keys = [k for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS]
+        keyset = set(self.keys)
+        self.deps = {k: [d for d in graph.deps_of(k) if d in keyset] for k in self.keys}
+        self.rdeps: dict[str, set[str]] = {k: set() for k in self.keys}
+        for k, ds in self.deps.items():
+            for d in ds:
+                self.rdeps[d].add(k)
+        self.comps = components(self.keys, self.deps)
+        self.comp_of = {k: i for i, c in enumerate(self.comps) for k in c}
+        self.depth: list[int] = []
+        for i, comp in enumerate(self.comps):
+            ext = [self.comp_of[d] for k in comp for d in self.deps[k] if self.comp_of[d] != i]
+            self.depth.append(1 + max((self.depth[j] for j in ext), default=0))
+        self.verdict: dict[str, str | None] = dict.fromkeys(self.keys)
+        self.fixed: set[str] = set()  # keys whose verdict is not the doctor's to change
+        self.state = HealState()
+        self.cache = VerdictCache.open(options.cache_path, ignore=options.from_scratch)
+        self.cache_keys: dict[str, str] = {}
+        self.load_deps: dict[str, list[str]] = {}
+        self.stats = DoctorStats(total=len(self.keys))
+        self.salt = combine(
+            options.salt,
+            options.profile,
+            ",".join(sorted(options.allow)),
+            "assume" if options.assume else "strict",
+            combine(*sorted(f"{k}={v}" for k, v in options.builtin_verdicts.items())),
+            "rewrite" if options.transform_of else "plain",
+        )
+        self.pool = VerifierPool(options.node, graph.root, jobs=options.jobs, timeout=options.timeout)
+        self.transform_key: frozenset[str] | None = None
+        self.unverified_seeds: set[str] = set()
+        self.observed: dict[str, Violation] = {}  # root-cause violations seen per key in this run
+
+    # ---- verdict bookkeeping ---------------------------------------------------------------------------
+    def _set(self, key: str, verdict: str, reason: Violation | None = None) -> None:
+        old = self.verdict[key]
+        self.verdict[key] = verdict
+        s = self.state
+        s.healthy.discard(key)
+        s.deferred.discard(key)
+        s.norewrite.discard(key)
+        {"healthy": s.healthy, "deferred": s.deferred, "norewrite": s.norewrite}[verdict].add(key)
+        if verdict == "healthy":
+            s.reasons.pop(key, None)
+        elif reason is not None:
+            s.reasons[key] = reason
+        was_deferred = old in ("deferred", "norewrite")
+        if (verdict != "healthy") != was_deferred or old is None:
+            self.pool.set_verdict(key, verdict != "healthy")
+
+    def _unset(self, key: str) -> None:
+        """Back to unclassified (presumed healthy by the workers)."""
+        if self.verdict[key] in ("deferred", "norewrite"):
+            self.pool.set_verdict(key, False)
+        self.verdict[key] = None
+        for s in (self.state.healthy, self.state.deferred, self.state.norewrite):
+            s.discard(key)
+        self.state.reasons.pop(key, None)
+
+    def _seed(self) -> None:
+        o = self.opt
+        for k in self.keys:
+            if k == self.graph.entry:
+                self._set(k, "deferred", Violation(k, "MAIN_MODULE", "the entry point runs the program"))
+                self.fixed.add(k)
+            elif self.graph.modules[k].kind == "json":
+                self._set(k, "healthy")  # a JSON literal: nothing to verify
+                self.fixed.add(k)
+        from v8snap.doctor.optimizer import minimal_explicit_defers
+
+        explicit = minimal_explicit_defers(o.previous_deferred & set(self.keys), o.previous_reasons)
+        for k in sorted(explicit - self.fixed):
+            r = o.previous_reasons.get(k) or Violation(k, "EXPLICIT_DEFER", "deferred by the user")
+            self._set(k, "deferred", r)
+            self.fixed.add(k)
+        for k in sorted((o.previous_healthy & set(self.keys)) - self.fixed):
+            self._set(k, "healthy")
+            self.unverified_seeds.add(k)
+
+    # ---- cache keys ------------------------------------------------------------------------------------
+    def _comp_key(self, ci: int) -> str:
+        comp = sorted(self.comps[ci])
+        parts = [self.salt]
+        for k in comp:
+            parts.append(f"{k}={self.hashes.get(k, '')}")
+            for d in sorted(self.deps[k]):
+                if self.comp_of[d] != ci:
+                    parts.append(f"{d}:{self.verdict[d]}:{self.cache_keys.get(d, '')}")
+        return combine(*parts)
+
+    def _ready(self, ci: int) -> bool:
+        return all(
+            self.verdict[d] is not None for k in self.comps[ci] for d in self.deps[k] if self.comp_of[d] != ci
+        )
+
+    # ---- the loop --------------------------------------------------------------------------------------
+    def _bundle(self, *, final: bool = False) -> None:
+        # With rewriting, classification runs with *every* require lazy: a module's verdict then depends
+        # only on what it uses while loading, not on the order in which its deps were classified (a getter
+        # for a module that is healthy after all is harmless). The final bundle is the build's: requires
+        # lazy for exactly the non-healthy modules; one verify-all run checks it.
+        if final:
+            non_healthy = frozenset(k for k, v in self.verdict.items() if v in ("deferred", "norewrite"))
+        else:
+            non_healthy = frozenset(self.keys)
+        transform = None
+        if self.opt.transform_of is not None:
+            if self.transform_key == non_healthy and self.pool.bundle is not None:
+                return
+            transform = self.opt.transform_of(non_healthy)
+            self.transform_key = non_healthy
+        elif self.pool.bundle is not None:
+            return
+        verdicts = self.opt.builtin_verdicts
+        if self.opt.profile == "electron":
+            verdicts = dict.fromkeys(verdicts, "electron")
+        bp = Blueprint(
+            graph=self.graph,
+            healthy=frozenset(),
+            builtin_verdicts=verdicts,
+            allow=self.opt.allow,
+            assume=self.opt.assume,
+            transform=transform,
+        )
+        bundle = write_bundle(bp, self.opt.workdir, profile=self.opt.profile)
+        for k, why in bundle.norewrite.items():
+            if self.verdict.get(k) != "norewrite":
+                self._set(k, "norewrite", Violation(k, "REWRITE_INVALID", why))
+                self.fixed.add(k)
+        self.pool.load(bundle, {k: v in ("deferred", "norewrite") for k, v in self.verdict.items() if v})
+
+    def _say(self, stage: int, msg: str) -> None:
+        if self.progress:
+            done = sum(1 for v in self.verdict.values() if v is not None)
+            self.progress(DoctorProgress(stage, done, len(self.keys), self.pool.busy(), self.pool.jobs, msg))
+
+    def _apply(self, res: VerifyResult, key: str) -> str:
+        self.stats.reverified.add(key)
+        for v in res.violations:
+            if v.code != "DEPENDS_ON_DEFERRED" and v.key in self.verdict:
+                self.observed.setdefault(v.key, v)
+        own = [v for v in res.violations if v.key == key]
+        # A cycle member verified after its partner was deferred fails on the partner first; its own
+        # root cause (seen while the partner was verified) is the better reason.
+        seen = self.observed.get(key)
+        if seen is not None and own and all(v.code == "DEPENDS_ON_DEFERRED" for v in own):
+            own = [seen, *own]
+        own.sort(key=lambda v: v.code == "DEPENDS_ON_DEFERRED")
+        if res.fs_reads.get(key):
+            self.state.fs_reads[key] = sorted(set(res.fs_reads[key]))
+        if key in res.load_deps:
+            self.load_deps[key] = res.load_deps[key]
+        cons = [consequence_of(v.code) for v in own]
+        if Consequence.NOREWRITE in cons:
+            v = own[cons.index(Consequence.NOREWRITE)]
+            self._set(key, "norewrite", v)
+        elif Consequence.DEFER in cons:
+            v = own[cons.index(Consequence.DEFER)]
+            self._set(key, "deferred", v)
+        else:
+            self._set(key, "healthy")
+        return self.verdict[key] or "healthy"
+
+    def _store(self, ci: int, *, final: bool = False) -> None:
+        """Record the component's cache keys and (when made with a stable transform) its verdicts."""
+        ck = self._comp_key(ci)
+        current = self.transform_key is None or self.transform_key == frozenset(self.keys) or final
+        for k in self.comps[ci]:
+            key = combine(ck, k)
+            self.cache_keys[k] = key
+            if not current:
+                continue
+            reads = {}
+            for rel in self.state.fs_reads.get(k, []):
+                p = self.graph.root / rel[2:]
+                if p.is_file():
+                    from v8snap.util import sha256_file
+
+                    reads[rel] = sha256_file(p)
+            entry: dict[str, object] = {"verdict": self.verdict[k]}
+            if k in self.state.reasons:
+                entry["reason"] = self.state.reasons[k].to_json()
+            if reads:
+                entry["reads"] = reads
+            if k in self.load_deps:
+                entry["loadDeps"] = self.load_deps[k]
+            self.cache.put(key, entry)
+
+    def _try_cache(self, ci: int) -> bool:
+        ck = self._comp_key(ci)
+        todo = [k for k in self.comps[ci] if k not in self.fixed]
+        hits = {}
+        for k in todo:
+            e = self.cache.get(combine(ck, k), self.graph.root)
+            if e is None:
+                return False
+            hits[k] = e
+        for k, e in hits.items():
+            r = Violation.from_json(e["reason"]) if e.get("reason") else None
+            self._set(k, str(e["verdict"]), r)
+            if e.get("reads"):
+                self.state.fs_reads[k] = sorted(e["reads"])
+            if e.get("loadDeps"):
+                self.load_deps[k] = list(e["loadDeps"])
+            self.stats.cached += 1
+        for k in self.comps[ci]:
+            self.cache_keys[k] = combine(ck, k)
+        return True
+
+    def _classify(self, *, rebundle: bool = True) -> None:
+        """Give every unclassified module a verdict (``rebundle``: first re-make a stale bundle)."""
+        bundled = False  # made on first use: a run served by the cache never rewrites or loads anything
+        pending = {i for i, c in enumerate(self.comps) if any(self.verdict[k] is None for k in c)}
+        # component -> keys still to (re)verify in its current round; keys in flight
+        rounds: dict[int, set[str]] = {}
+        inflight: dict[str, int] = {}
+        changed_in_round: dict[int, bool] = {}
+        queue: list[str] = []
+        while pending or inflight:
+            for ci in sorted(pending, key=lambda i: self.depth[i]):
+                if ci in rounds or not self._ready(ci):
+                    continue
+                if self._try_cache(ci):
+                    pending.discard(ci)
+                    continue
+                todo = {k for k in self.comps[ci] if k not in self.fixed and k not in self.unverified_seeds}
+                if not todo:
+                    self._store(ci)
+                    pending.discard(ci)
+                    continue
+                rounds[ci] = set(todo)
+                changed_in_round[ci] = False
+                queue.extend(sorted(todo))
+            if queue and not bundled:
+                if rebundle or self.pool.bundle is None:
+                    self._bundle()
+                bundled = True
+            while queue and self.pool.idle():
+                k = queue.pop(0)
+                inflight[k] = self.comp_of[k]
+                self.pool.submit(k)
+            if not inflight:
+                if pending and not any(self._ready(ci) for ci in pending if ci not in rounds):
+                    raise RuntimeError("doctor: no component is ready (inconsistent graph)")
+                continue
+            for res in self.pool.collect(wait=0.5):
+                k = res.key
+                ci = inflight.pop(k)
+                before = self.verdict[k]
+                after = self._apply(res, k)
+                self.stats.verified += 1
+                if after != "healthy" and before != after:
+                    changed_in_round[ci] = True
+                rounds[ci].discard(k)
+                if not rounds[ci]:
+                    comp = self.comps[ci]
+                    again = [m for m in comp if self.verdict[m] == "healthy" and m not in self.fixed]
+                    if changed_in_round[ci] and len(comp) > 1 and again:
+                        rounds[ci] = set(again)
+                        changed_in_round[ci] = False
+                        queue.extend(sorted(again))
+                    else:
+                        del rounds[ci]
+                        self._store(ci)
+                        pending.discard(ci)
+                self._say(self.depth[ci], f"verified {k}")
+            self.stats.restarts = self.pool.restarts
+
+    def _invalidate(self, key: str) -> None:
+        """Re-classify the healthy modules that (transitively) import ``key``."""
+        seen = {key}
+        todo = list(self.rdeps[key])
+        while todo:
+            k = todo.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            if k in self.fixed:
+                continue
+            self.unverified_seeds.discard(k)
+            if self.verdict[k] == "healthy" or (
+                k in self.state.reasons and self.state.reasons[k].code == "DEPENDS_ON_DEFERRED"
+            ):
+                self._unset(k)
+                todo.extend(self.rdeps[k])
+
+    def force(self, v: Violation) -> None:
+        """Defer ``v.key`` for a reason found outside the verifiers (builder crash, output mismatch)."""
+        self._set(v.key, "deferred", v)
+        self.fixed.add(v.key)
+        self._invalidate(v.key)
+
+    def _verify_all(self) -> list[Violation]:
+        order = [k for k in self.graph.modules if self.verdict.get(k) == "healthy"]
+        if not order:
+            return []
+        if self.pool.bundle is None:
+            self._bundle()
+        self.pool.submit("", order=order)
+        while True:
+            for res in self.pool.collect(wait=1.0):
+                self.stats.verified += 1
+                return [v for v in res.violations if v.key in self.verdict]
+
+    def heal(self) -> DoctorResult:
+        """Classify, check with one verify-all run, repeat until stable; returns the result."""
+        t0 = time.perf_counter()
+        if not self.state.healthy and not self.state.deferred:
+            self._seed()
+        for _ in range(10):
+            self._classify()
+            if not self.stats.reverified and not self.unverified_seeds:
+                break  # every verdict came from the cache: verify-all ran when they were made
+            self._say(0, "verify-all: initializing every healthy module in build order")
+            found = [v for v in self._verify_all() if self.verdict.get(v.key) == "healthy"]
+            self.unverified_seeds.clear()
+            if not found:
+                break
+            for v in found:
+                if consequence_of(v.code) is not Consequence.NONE and self.verdict[v.key] == "healthy":
+                    self.stats.reverified.add(v.key)
+                    self.force(v)
+        if self.opt.transform_of is not None and self.stats.reverified:
+            self._push_down()
+        self.cache.save()
+        self.stats.seconds += time.perf_counter() - t0
+        self.stats.restarts = self.pool.restarts
+        return DoctorResult(self.state, dict(self.cache_keys), self.stats, dict(self.load_deps))
+
+    def _push_down(self, max_rounds: int = 5) -> None:
+        """With the snapshot printer: check the build's bundle (requires lazy for exactly the non-healthy
+        modules) with a verify-all run; defer what it finds and re-classify, until clean."""
+        for _ in range(max_rounds):
+            self._bundle(final=True)
+            found = [v for v in self._verify_all() if self.verdict.get(v.key) == "healthy"]
+            found = [v for v in found if consequence_of(v.code) is not Consequence.NONE]
+            if not found:
+                return
+            for v in found:
+                if self.verdict[v.key] == "healthy":
+                    self.force(v)
+            self._classify()
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self.pool.close()
+
+    def __enter__(self) -> Doctor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_doctor(
+    graph: ModuleGraph,
+    hashes: dict[str, str],
+    options: DoctorOptions,
+    progress: Callable[[DoctorProgress], None] | None = None,
+) -> DoctorResult:
+    """Classify the modules of ``graph`` (see :class:`Doctor`); workers are stopped on return.
+
+    Args:
+        graph: the module graph.
+        hashes: module key -> sha256 of its file (the content part of cache keys).
+        options: :class:`DoctorOptions`.
+        progress: live progress callback.
+
+    Returns:
+        A :class:`DoctorResult`.
+
+    Raises:
+        RuntimeError: a worker cannot start (broken node binary).
+    """
+    with Doctor(graph, hashes, options, progress) as doc:
+        return doc.heal()
