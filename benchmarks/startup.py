@@ -39,6 +39,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=21)
     ap.add_argument("--apps", default=",".join(APPS))
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--no-rewrite", action="store_true", help="first-version classification (no printer)")
     opts = ap.parse_args()
     node = find_node()
     rows = []
@@ -48,7 +49,7 @@ def main() -> int:
             ensure_installed(src, node=node)
             app = Path(tmp) / name
             shutil.copytree(src, app, symlinks=True, ignore=shutil.ignore_patterns(".v8snap"))
-            report = build_app(SnapshotConfig(app))
+            report = build_app(SnapshotConfig(app, rewrite=not opts.no_rewrite))
             entry = find_entry(app)
             plain = subprocess.run([str(node), str(entry), *args], cwd=app, capture_output=True)
             snap = subprocess.run([str(report.launcher), *args], cwd=app, capture_output=True)

@@ -76,6 +76,9 @@ def build(
     allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
     rewrite: RewriteOpt = True,
     assume: AssumeOpt = True,
+    warmup: Annotated[
+        list[str] | None, typer.Option(help="JS run at build time to warm hot paths (repeatable)")
+    ] = None,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -93,6 +96,7 @@ def build(
         allow=KNOWN_BENIGN_HAZARDS + tuple(allow or ()),
         rewrite=rewrite,
         assume=assume,
+        warmup=tuple(warmup or ()),
     )
     say, stop = _progress()
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -43,6 +43,8 @@ class SnapshotConfig:
         rewrite: apply the snapshot printer (lazy requires and run-time globals, one-byte, no comments).
         assume: a module reading env vars / argv / cwd at load is healthy under the values seen at build
             time, checked at startup (mismatch: it and its load-time dependents re-run); False: deferred.
+        warmup: JS snippets run at build time after the healthy modules, under the hazard guards, so the
+            code paths they exercise are compiled and warmed in the blob (``require`` from the app root).
         mksnapshot: Electron's mksnapshot (profile ``electron``); None: node's own builder.
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
         keep_config: keep generated scripts in ``.v8snap/work`` (``SNAPSHOT_KEEP_CONFIG=1``).
@@ -59,6 +61,7 @@ class SnapshotConfig:
     timeout: float = 60.0
     rewrite: bool = True
     assume: bool = True
+    warmup: tuple[str, ...] = ()
     mksnapshot: Path | None = None
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
     keep_config: bool = field(default_factory=lambda: bool(os.environ.get("SNAPSHOT_KEEP_CONFIG")))
@@ -75,6 +78,42 @@ class SnapshotConfig:
     @property
     def meta_path(self) -> Path:
         return self.out_dir / "snapshot-meta.json"
+
+    def with_package_options(self) -> SnapshotConfig:
+        """This config plus the app's own build options: the ``"v8snap"`` field of its package.json.
+
+        Recognised keys (lists of strings): ``warmup``, ``include``, ``allow``, ``traceArgs`` (each an
+        argument list). They add to what the command line gave; unknown keys raise.
+
+        Raises:
+            AppError: the field is malformed.
+        """
+        import json
+
+        from v8snap.errors import AppError
+
+        try:
+            opts = json.loads((self.app_root / "package.json").read_text()).get("v8snap") or {}
+        except (OSError, ValueError):
+            return self
+        known = {"warmup", "include", "allow", "traceArgs"}
+        if (
+            not isinstance(opts, dict)
+            or set(opts) - known
+            or not all(isinstance(v, list) for v in opts.values())
+        ):
+            raise AppError(
+                f'{self.app_root / "package.json"}: "v8snap" must be an object with list values among '
+                f"{', '.join(sorted(known))}"
+            )
+        extra_traces = tuple(tuple(str(a) for a in t) for t in opts.get("traceArgs", []))
+        return replace(
+            self,
+            warmup=self.warmup + tuple(str(w) for w in opts.get("warmup", [])),
+            include=self.include + tuple(str(i) for i in opts.get("include", [])),
+            allow=self.allow + tuple(str(a) for a in opts.get("allow", [])),
+            trace_args=self.trace_args + tuple(t for t in extra_traces if t not in self.trace_args),
+        )
 
     def lockfile(self) -> Path | None:
         """The first lockfile found, in the order of :data:`LOCKFILES`."""

@@ -39,6 +39,7 @@ class Blueprint:
         extra_resolutions: (dir key, request, target) added to the resolver map (library mode roots).
         assume: record load-time reads of env / argv / execArgv / cwd as assumptions checked at startup
             (prelude.js ``state.assume``) instead of violations.
+        warmup: JS snippets run once at build time after initialization (loader.js ``warmUp``).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtime ms]}}``; a mismatch warns once and runs the app plainly.
     """
@@ -54,6 +55,7 @@ class Blueprint:
     extra_resolutions: tuple[tuple[str, str, str], ...] = ()
     stale_check: dict[str, Any] = field(default_factory=dict)
     assume: bool = True
+    warmup: tuple[str, ...] = ()
 
 
 def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
@@ -130,6 +132,7 @@ def assemble_script(bp: Blueprint) -> str:
         "builtinVerdicts": bp.builtin_verdicts,
         "allow": list(bp.allow),
         "assume": bp.assume,
+        "warmup": list(bp.warmup),
         "staleCheck": bp.stale_check,
     }
     parts = [

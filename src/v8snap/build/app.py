@@ -138,6 +138,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     Raises:
         NodeNotFoundError, AppError, GraphError, SnapshotBuildError: see :mod:`v8snap.errors`.
     """
+    cfg = cfg.with_package_options()
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
@@ -193,6 +194,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
             builtin_verdicts=verdicts,
             allow=cfg.allow,
             assume=cfg.assume,
+            warmup=cfg.warmup,
             stale_check={"node": str(node), "version": fp.node, "files": stale_files},
         )
 

@@ -181,6 +181,20 @@ function __v8snap_makeRuntime(state) {
   // Assumptions recorded at build time (prelude.js state.assume) that do not hold in this process: the
   // modules that made them, and every module that required one of those at load (it captured the stale
   // exports), lose their build-time state and run again from their definitions. Returns the keys.
+  runtime.failedAssumptions = []; // [key, kind, name] that did not hold
+  // Library mode (the embedding API): the runtime's own flags -- its sandbox (--permission, --allow-*),
+  // heap limit and --snapshot-blob -- are set by v8snap, identical with and without a snapshot; an
+  // execArgv assumption is about the flags a user added.
+  function userExecArgv() {
+    const out = [];
+    const argv = process.execArgv;
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === '--snapshot-blob') i++;
+      else if (!/^--(snapshot-blob=|permission$|allow-|max-old-space-size=)/.test(a)) out.push(a);
+    }
+    return out;
+  }
   runtime.invalidateStale = function invalidateStale() {
     const failed = [];
     for (const key of Object.keys(state.assumptions)) {
@@ -188,10 +202,11 @@ function __v8snap_makeRuntime(state) {
         let now;
         if (kind === 'env') now = process.env[name] === undefined ? null : process.env[name];
         else if (kind === 'argv') now = process.argv;
-        else if (kind === 'execArgv') now = process.execArgv;
+        else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
         else now = process.cwd();
         if (JSON.stringify(now) !== JSON.stringify(value)) {
           failed.push(key);
+          runtime.failedAssumptions.push([key, kind, name]);
           break;
         }
       }
@@ -252,6 +267,29 @@ function __v8snap_makeRuntime(state) {
   return runtime;
 }
 
+// Warm-up snippets (`v8snap build --warmup JS`): run once at build time, after the healthy modules, under
+// the same hazard guards, so that the code paths they exercise are compiled and their lazily built state
+// (caches, tables) is in the blob. `require` resolves from the app root, serving healthy modules only.
+// A snippet that trips a guard fails the build: what it would bake is exactly what the guards forbid.
+function warmUp(state) {
+  'use strict';
+  const snippets = state.config.warmup || [];
+  if (snippets.length === 0) return;
+  const key = './<warmup>';
+  const require = state.makeRequire('./package.json');
+  for (const code of snippets) {
+    state.initStack.push(key);
+    try {
+      new Function('require', code)(require);
+    } catch (err) {
+      const v = state.violations.find((x) => x.key === key);
+      throw new Error(`v8snap: warm-up failed: ${v ? `${v.code} ${v.detail}` : err && err.message}\n  ${code}`);
+    } finally {
+      state.initStack.pop();
+    }
+  }
+}
+
 // The single call at the end of the snapshot script.
 // eslint-disable-next-line no-unused-vars
 function __v8snap_boot(config, definitions) {
@@ -284,6 +322,7 @@ function __v8snap_boot(config, definitions) {
     err.violations = state.violations;
     throw err;
   }
+  warmUp(state);
   // Guards come off before serialization; values captured by modules stay transparent (phase check).
   for (const r of state.restore.reverse()) r();
   state.restore = [];
@@ -295,7 +334,11 @@ function __v8snap_boot(config, definitions) {
   if (config.mode === 'library') {
     v8.startupSnapshot.addDeserializeCallback(() => {
       switchToRuntime();
+      state.runtime.invalidated = state.runtime.invalidateStale();
       state.runtime.install();
+      // What did not hold at startup (module keys re-run from their definitions), for tests and tools.
+      globalThis.__v8snap_require.invalidated = state.runtime.invalidated;
+      globalThis.__v8snap_require.failedAssumptions = state.runtime.failedAssumptions;
     });
     globalThis.__v8snap_require = (request) => {
       if (state.phase !== 'runtime') {

@@ -210,7 +210,8 @@ function __v8snap_makeState(config, definitions) {
       Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: realEnv });
     });
     // argv/execArgv read at load see what a plain run without arguments sees, as an assumption.
-    const plainArgv = [process.execPath, state.filenameOf(config.entry)];
+    // (library mode: a runtime booted from the blob with no script, as the embedding API starts it)
+    const plainArgv = config.mode === 'library' ? [process.execPath] : [process.execPath, state.filenameOf(config.entry)];
     guardGetter(process, 'argv', 'ARGV_READ', 'process.argv', () => state.assume('argv', '', plainArgv) && plainArgv);
     guardGetter(process, 'execArgv', 'ARGV_READ', 'process.execArgv', () => state.assume('execArgv', '', []) && []);
     const realCwd = process.cwd;
