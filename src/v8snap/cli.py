@@ -143,6 +143,9 @@ def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
 def doctor(
     app_dir: AppArg = Path("."),
     as_json: Annotated[bool, typer.Option("--json", help="print the verdicts with reasons as JSON")] = False,
+    explain: Annotated[
+        str | None, typer.Option(help="module key: show its rewrite (a diff) with reasons, as last built")
+    ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="verifier workers (default: CPUs)")] = None,
     profile: Annotated[str, typer.Option(help="node (default) or electron (mksnapshot rules)")] = "node",
     allow: Annotated[list[str] | None, typer.Option(help="accept a hazard, e.g. ENV_READ:NODE_ENV")] = None,
@@ -158,6 +161,9 @@ def doctor(
     node: NodeOpt = None,
 ) -> None:
     """Classify the app's modules (healthy / deferred / norewrite, with reasons) without building a blob."""
+    if explain is not None:
+        _explain(app_dir, explain, node)
+        return
     from rich.live import Live
 
     from v8snap.build.app import diagnose_app
@@ -232,6 +238,49 @@ def doctor(
         f"doctor: {stats.seconds:.1f} s, {stats.verified} verifications, {stats.cached} cached verdicts, "
         f"{stats.restarts} worker restarts"
     )
+
+
+def _explain(app_dir: Path, key: str, node: Path | None) -> None:
+    import difflib
+
+    from v8snap.blueprint.printer import explain as explain_module
+    from v8snap.doctor.builtins import probe_builtins
+    from v8snap.doctor.meta import SnapshotMeta
+    from v8snap.graph import ModuleGraph
+    from v8snap.node import find_node
+
+    cfg = _config(app_dir)
+    deps = cfg.out_dir / "snapshot-deps.json"
+    if not deps.is_file() or not cfg.meta_path.is_file():
+        raise V8SnapError(f"no build in {cfg.out_dir}", hint="run `v8snap build` first")
+    graph = ModuleGraph.from_deps_json(json.loads(deps.read_text()))
+    meta = SnapshotMeta.read(cfg.meta_path)
+    key = key if key.startswith("./") else "./" + key
+    if key not in graph.modules:
+        raise V8SnapError(f"{key} is not a module of the last build", hint="see `v8snap doctor --json`")
+    ex = explain_module(graph, key, healthy=meta.healthy, builtin_verdicts=probe_builtins(find_node(node)))
+    reason = (meta.modules.get(key, {}).get("reason") or {}) if key in meta.modules else {}
+    out.print(
+        f"[bold]{key}[/bold]: {ex.verdict} {reason.get('code', '')} {reason.get('detail', '')}".rstrip()
+    )
+    if ex.result.norewrite:
+        out.print(f"norewrite: {ex.result.norewrite} (kept verbatim)")
+    for r in ex.result.rewrites:
+        spec = f" ({r.specifier})" if r.specifier else ""
+        out.print(f"  line {r.line}: {r.kind} {r.binding}{spec}: {r.reason}", highlight=False)
+    if not ex.result.rewrites:
+        out.print("  no rewrite: comments dropped and text made one-byte only")
+    source = graph.modules[key].path.read_text(encoding="utf-8", errors="replace")
+    diff = difflib.unified_diff(
+        source.splitlines(),
+        ex.printed.splitlines(),
+        f"a/{key[2:]}",
+        f"b/{key[2:]} (snapshot)",
+        lineterm="",
+        n=1,
+    )
+    for line in diff:
+        out.print(line, highlight=False, markup=False)
 
 
 @app.command()

@@ -100,3 +100,45 @@ class Printer:
     def norewrite(self) -> dict[str, str]:
         """Module key -> reason, for modules whose last rewrite was rejected (kept verbatim)."""
         return {k: r.norewrite for k, r in self.results.items() if r.norewrite}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the snapshot printer does to one module under the last build's verdicts.
+
+    Attributes:
+        key: module key.
+        verdict: healthy / deferred / norewrite in the last build.
+        lazy: specifiers made lazy (their targets cannot be served at build time).
+        result: the rewrite (its ``rewrites`` carry line, kind, binding and reason; ``norewrite`` the reason
+            the module is kept verbatim).
+        printed: the text that goes into the snapshot script (rewritten, comment-free, one-byte).
+    """
+
+    key: str
+    verdict: str
+    lazy: frozenset[str]
+    result: RewriteResult
+    printed: str
+
+
+def explain(
+    graph: ModuleGraph,
+    key: str,
+    *,
+    healthy: Collection[str],
+    builtin_verdicts: dict[str, str],
+    profile: str = "node",
+) -> Explanation:
+    """Re-print ``key`` as the last build did (``v8snap doctor --explain``).
+
+    Raises:
+        KeyError: ``key`` is not a module of the graph.
+    """
+    info = graph.modules[key]
+    source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+    non_healthy = frozenset(k for k in graph.modules if k not in healthy)
+    printer = Printer(graph, builtin_verdicts, profile)
+    printed = printer.print(key, source, non_healthy)
+    verdict = "healthy" if key in healthy else "deferred"
+    return Explanation(key, verdict, printer.lazy_specifiers(key, non_healthy), printer.results[key], printed)

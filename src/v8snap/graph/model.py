@@ -114,6 +114,25 @@ class ModuleGraph:
             "resolutions": [[r.parent_dir, r.request, r.target] for r in self.resolutions],
         }
 
+    @classmethod
+    def from_deps_json(cls, doc: dict[str, Any]) -> ModuleGraph:
+        """Inverse of :meth:`to_deps_json` (reads a ``snapshot-deps.json`` document)."""
+        root = Path(doc["root"])
+        modules = {
+            k: ModuleInfo(
+                key=k,
+                path=root / k[2:],
+                kind=m["kind"],
+                size=int(m["size"]),
+                imports=tuple(m.get("imports", ())),
+                resolved=dict(m.get("resolved", {})),
+                load_order=int(m.get("loadOrder", -1)),
+            )
+            for k, m in doc["inputs"].items()
+        }
+        res = [Resolution(d, r, t) for d, r, t in doc.get("resolutions", [])]
+        return cls(root=root, entry=str(doc["entry"]), modules=modules, resolutions=res)
+
     def write(self, out_dir: Path) -> None:
         """Write ``snapshot-deps.json`` and ``snapshot-entry.js`` (one ``require`` per module) to out_dir."""
         from v8snap.util import atomic_write_text
