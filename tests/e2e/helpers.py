@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +39,9 @@ def run_launcher(app: Path, args: list[str], env: dict[str, str] | None = None) 
 
 
 def run_cli(app: Path, args: list[str], env: dict[str, str] | None = None) -> Outcome:
-    exe = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin" / "v8snap"
-    cmd = [str(exe)] if exe.is_file() else ["python", "-m", "v8snap.cli"]
+    # The console script of the interpreter running the tests (CI does not activate the venv).
+    exe = Path(sys.executable).parent / "v8snap"
+    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "v8snap.cli"]
     return _run([*cmd, "run", str(app), "--", *args], app, env)
 
 
