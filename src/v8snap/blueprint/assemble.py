@@ -8,13 +8,16 @@ in the registry: the loader leaves them to Node's own loader at run time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from v8snap.graph.model import ModuleGraph
 from v8snap.node.helpers import js_path
+from v8snap.util import atomic_write_bytes
 
 #: Keys whose definition goes into the registry (ESM and native addons load from disk).
 SNAPSHOT_KINDS = frozenset({"cjs", "json"})
@@ -39,6 +42,9 @@ class Blueprint:
         extra_resolutions: (dir key, request, target) added to the resolver map (library mode roots).
         assume: record load-time reads of env / argv / execArgv / cwd as assumptions checked at startup
             (prelude.js ``state.assume``) instead of violations.
+        sources_dir: where printed CJS sources are written for the builder to read (one script per module,
+            named after the original file, so stack traces are exact; the source is held once in the heap).
+            None: sources inline in the snapshot script.
         warmup: JS snippets run once at build time after initialization (loader.js ``warmUp``).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtime ms]}}``; a mismatch warns once and runs the app plainly.
@@ -56,6 +62,7 @@ class Blueprint:
     stale_check: dict[str, Any] = field(default_factory=dict)
     assume: bool = True
     warmup: tuple[str, ...] = ()
+    sources_dir: Path | None = None
 
 
 def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
@@ -85,13 +92,44 @@ def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
     return out
 
 
-def _definition(kind: str, source: str) -> str:
+def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> str:
+    """The registry value for one module: from a file the builder reads (``bp.sources_dir``), else inline."""
+    if bp.sources_dir is None or kind != "cjs" or not _one_byte(source):
+        return _definition(kind, source, filename)
+    if source.startswith("#!"):
+        source = "//" + source[2:]
+    path = bp.sources_dir / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".js")
+    if not path.is_file() or path.read_bytes() != source.encode("latin-1"):
+        atomic_write_bytes(path, source.encode("latin-1"))
+    return f"__v8snap_source({json.dumps(str(path))}, {json.dumps(filename)})"
+
+
+def _one_byte(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _definition(kind: str, source: str, filename: str | None = None) -> str:
+    """A registry entry's value: the module wrapped as ``function (exports, module, require, ...)``.
+
+    With ``filename``, a CJS definition is made by an indirect ``eval`` of its own text ending in
+    ``//# sourceURL=<filename>``: V8 then gives it its own script, so stack traces from the blob name the
+    original file with its exact line numbers (the wrapper shares the first line, as Node's own CJS
+    wrapper did before compileFunction), instead of a line of the snapshot script.
+    """
     if kind == "json":
         return f"function (exports, module) {{ module.exports = (\n{source.strip() or 'null'}\n); }}"
     if source.startswith("#!"):
         source = "//" + source[2:]
     # A trailing line comment without a newline would swallow the closing brace.
-    return f"function (exports, module, require, __filename, __dirname) {{\n{source}\n}}"
+    if filename is None:
+        return f"function (exports, module, require, __filename, __dirname) {{\n{source}\n}}"
+    wrapper = "(function (exports, module, require, __filename, __dirname) {"
+    text = f"{wrapper}{source}\n}})\n//# sourceURL={filename}"
+    return f"(0, eval)({json.dumps(text)})"
 
 
 def resolver_map(bp: Blueprint) -> dict[str, str]:
@@ -118,7 +156,7 @@ def assemble_script(bp: Blueprint) -> str:
         source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
         if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
             source = bp.transform(key, source)
-        defs.append(f"{json.dumps(key)}: {_definition(info.kind, source)}")
+        defs.append(f"{json.dumps(key)}: {_entry(bp, key, info.kind, source, str(info.path))}")
     # Initialize in the trace's load order: top-level instantiations then nest exactly as the plain run's
     # requires did (a circular pair sees the same partial exports).
     order = [k for k, m in graph.modules.items() if k in bp.healthy and m.kind in SNAPSHOT_KINDS]

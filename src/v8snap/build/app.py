@@ -195,6 +195,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
             allow=cfg.allow,
             assume=cfg.assume,
             warmup=cfg.warmup,
+            sources_dir=work / "modules",
             stale_check={"node": str(node), "version": fp.node, "files": stale_files},
         )
 
