@@ -144,8 +144,9 @@ class SnapshotBuilder:
         modules = [s for s in self._steps if isinstance(s, Module)]
         sources = dict(zip((id(m) for m in modules), commonjs_sources(modules, node=node), strict=True))
         runtime = js_path("embed/runtime.js").read_text(encoding="utf-8")
+        # No top-level 'use strict': the npm fragment's module definitions must keep their own mode
+        # (sloppy-mode packages exist); runtime.js is strict inside its own wrapper.
         parts = [
-            "'use strict';",
             "const __v8snap_embed = (function (module) {\n" + runtime + "\nreturn module.exports;\n})"
             "({ exports: {} })(require);",
         ]
