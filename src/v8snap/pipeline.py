@@ -17,11 +17,11 @@ from v8snap.blueprint import Blueprint, assemble_script
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.config import KNOWN_BENIGN_HAZARDS
 from v8snap.doctor.builtins import probe_builtins
-from v8snap.doctor.heal import HealState
-from v8snap.doctor.verify import verify_until_stable
+from v8snap.doctor.engine import DoctorOptions, run_doctor
+from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.errors import GraphError
 from v8snap.graph import discover_graph
-from v8snap.util import atomic_write_text
+from v8snap.util import atomic_write_text, sha256_file
 
 LIBRARY_ENTRY = ".v8snap/library-entry.js"
 
@@ -67,22 +67,31 @@ def library_fragment(
     modules = {k: m for k, m in graph.modules.items() if k != entry_key}
     graph = replace(graph, modules=modules)
     verdicts = probe_builtins(node)
-    state = HealState(healthy={k for k, m in modules.items() if m.kind in SNAPSHOT_KINDS})
-
-    def bp_of(s: HealState) -> Blueprint:
-        return Blueprint(
+    hashes = {k: sha256_file(m.path) for k, m in modules.items() if m.kind in SNAPSHOT_KINDS}
+    transform_of = rewrite_transform(graph, "node", verdicts)
+    with tempfile.TemporaryDirectory(prefix="v8snap-lib-") as work:
+        options = DoctorOptions(
+            node=node,
+            workdir=Path(work),
+            builtin_verdicts=verdicts,
+            timeout=min(timeout, 30.0),
+            allow=KNOWN_BENIGN_HAZARDS,
+            transform_of=transform_of,
+        )
+        state = run_doctor(graph, hashes, options).state
+    if progress:
+        progress(f"library: {len(state.healthy)} healthy, {len(state.deferred)} deferred")
+    non_healthy = frozenset(state.deferred | state.norewrite)
+    return assemble_script(
+        Blueprint(
             graph=graph,
-            healthy=frozenset(s.healthy),
-            deferred=frozenset(s.deferred),
-            norewrite=frozenset(s.norewrite),
+            healthy=frozenset(state.healthy),
+            deferred=frozenset(state.deferred),
+            norewrite=frozenset(state.norewrite),
             builtin_verdicts=verdicts,
             mode="library",
             allow=KNOWN_BENIGN_HAZARDS,
             extra_resolutions=tuple(roots),
+            transform=transform_of(non_healthy),
         )
-
-    with tempfile.TemporaryDirectory(prefix="v8snap-lib-") as work:
-        verify_until_stable(
-            bp_of, state, node=node, workdir=Path(work), cwd=root, timeout=timeout, progress=progress
-        )
-    return assemble_script(bp_of(state))
+    )

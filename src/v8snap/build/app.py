@@ -59,24 +59,19 @@ def snapshot_graph(graph: ModuleGraph, mode: str) -> ModuleGraph:
     return replace(graph, modules=kept)
 
 
-def initial_state(
-    graph: ModuleGraph, previous: SnapshotMeta | None, hashes: dict[str, str]
-) -> tuple[HealState, bool]:
-    """Optimistic start (all healthy but the main module), or the previous verdicts if nothing changed."""
-    keys = [k for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS]
-    if (
-        previous is not None
-        and set(previous.modules) == set(keys)
-        and all(previous.modules[k].get("sha256") == hashes[k] for k in keys)
-    ):
-        state = HealState(
-            set(previous.healthy), set(previous.deferred), set(previous.norewrite), previous.reasons()
-        )
-        return state, True
-    state = HealState(healthy=set(keys))
-    if graph.entry in state.healthy:
-        state.defer(Violation(graph.entry, "MAIN_MODULE", "the entry point runs the program"))
-    return state, False
+def _discover(cfg: SnapshotConfig, node: Path, say: Progress) -> tuple[ModuleGraph, ModuleGraph, float]:
+    """Trace + parse + resolve: (the whole graph, the part that goes into the blob, seconds taken)."""
+    say("tracing the app's startup and parsing its modules")
+    t = time.perf_counter()
+    full_graph = discover_graph(
+        cfg.app_root.resolve(),
+        node=node,
+        entry=cfg.entry,
+        trace_args=[list(a) for a in cfg.trace_args],
+        include=list(cfg.include),
+        timeout=cfg.timeout,
+    )
+    return full_graph, snapshot_graph(full_graph, cfg.mode), time.perf_counter() - t
 
 
 def doctor_options(
@@ -149,19 +144,9 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     work = out_dir / "work"
     work.mkdir(parents=True, exist_ok=True)
 
-    say("tracing the app's startup and parsing its modules")
-    t = time.perf_counter()
-    full_graph = discover_graph(
-        root,
-        node=node,
-        entry=cfg.entry,
-        trace_args=[list(a) for a in cfg.trace_args],
-        include=list(cfg.include),
-        timeout=cfg.timeout,
-    )
+    full_graph, graph, seconds = _discover(cfg, node, say)
     full_graph.write(out_dir)
-    graph = snapshot_graph(full_graph, cfg.mode)
-    timings["graph"] = (time.perf_counter() - t) * 1000
+    timings["graph"] = seconds * 1000
     say(f"graph: {len(full_graph.modules)} modules loaded at startup, {len(graph.modules)} to snapshot")
 
     say("probing built-ins supported by node's snapshot builder")
@@ -338,18 +323,7 @@ def diagnose_app(
     root = cfg.app_root.resolve()
     node = find_node(cfg.node)
     fp = node_fingerprint(node).with_app(root, cfg.profile)
-    note("tracing the app's startup and parsing its modules")
-    t = time.perf_counter()
-    full_graph = discover_graph(
-        root,
-        node=node,
-        entry=cfg.entry,
-        trace_args=[list(a) for a in cfg.trace_args],
-        include=list(cfg.include),
-        timeout=cfg.timeout,
-    )
-    graph = snapshot_graph(full_graph, cfg.mode)
-    graph_s = time.perf_counter() - t
+    _, graph, graph_s = _discover(cfg, node, note)
     verdicts = probe_builtins(node)
     hashes = {k: sha256_file(m.path) for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS}
     previous = None
