@@ -95,7 +95,8 @@ def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
 def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> str:
     """The registry value for one module: from a file the builder reads (``bp.sources_dir``), else inline."""
     if bp.sources_dir is None or kind != "cjs" or not _one_byte(source):
-        return _definition(kind, source, filename)
+        # Inline: no per-module script (an eval'd copy would hold the text twice in the heap).
+        return _definition(kind, source)
     if source.startswith("#!"):
         source = "//" + source[2:]
     path = bp.sources_dir / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".js")
