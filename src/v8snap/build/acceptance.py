@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from v8snap.blueprint import Blueprint, assemble_script, init_order
@@ -111,26 +111,15 @@ def _bisect(
     probe_out = workdir / "bisect.blob"
 
     def crashes(i: int) -> bool:
-        prefix = frozenset(order[:i])
-        bp = Blueprint(
-            **{**base.__dict__, "healthy": prefix, "deferred": base.deferred | (frozenset(order) - prefix)}
-        )
+        bp = _with_healthy_prefix(base, order, i)
         res = _build(bp, node, workdir, probe_out, cwd, flags, "bisect")
         probe_out.unlink(missing_ok=True)
         if progress:
             progress(f"bisect: {i}/{len(order)} healthy -> {'crash' if res.crashed else 'ok'}")
         return res.crashed
 
-    if crashes(0):
-        return None
-    lo, hi = 0, len(order)  # invariant: prefix lo builds, prefix hi crashes
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if crashes(mid):
-            hi = mid
-        else:
-            lo = mid
-    return order[hi - 1]
+    i = _first_bad(len(order), crashes)
+    return None if i is None else order[i]
 
 
 @dataclass(frozen=True)
@@ -230,14 +219,7 @@ def check_app_output(
             def differs(
                 i: int, order: list[str] = order, base: Blueprint = base, args: tuple[str, ...] = args
             ) -> bool:
-                prefix = frozenset(order[:i])
-                bp = Blueprint(
-                    **{
-                        **base.__dict__,
-                        "healthy": prefix,
-                        "deferred": base.deferred | (frozenset(order) - prefix),
-                    }
-                )
+                bp = _with_healthy_prefix(base, order, i)
                 res = _build(bp, node, workdir, probe, cwd, flags, "output-bisect")
                 bad = not res.ok or compare_output(node, probe, entry, args, cwd) is not None
                 probe.unlink(missing_ok=True)
@@ -263,6 +245,13 @@ def check_app_output(
                     "rebuild after an output mismatch failed", js_stack=outcome.stderr[-3000:]
                 )
     return notes
+
+
+def _with_healthy_prefix(base: Blueprint, order: list[str], i: int) -> Blueprint:
+    """``base`` with only ``order[:i]`` healthy (the rest of ``order`` deferred): a bisection step.
+    Prefixes of an init order are closed under dependencies, so each step initializes cleanly."""
+    prefix = frozenset(order[:i])
+    return replace(base, healthy=prefix, deferred=base.deferred | (frozenset(order) - prefix))
 
 
 def _first_bad(n: int, bad: Callable[[int], bool]) -> int | None:
