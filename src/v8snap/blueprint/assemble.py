@@ -93,44 +93,35 @@ def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
 
 
 def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> str:
-    """The registry value for one module: from a file the builder reads (``bp.sources_dir``), else inline."""
-    if bp.sources_dir is None or kind != "cjs" or not _one_byte(source):
-        # Inline: no per-module script (an eval'd copy would hold the text twice in the heap).
+    """The registry value for one module.
+
+    With ``bp.sources_dir``, a one-byte CJS module's text goes to a file that the builder reads and evaluates
+    as its own script named ``filename`` (prelude.js ``__v8snap_source``): stack traces from the blob name
+    the original file and exact line, and the text is held once in the heap. Otherwise it is inline.
+    """
+    if bp.sources_dir is None or kind != "cjs":
         return _definition(kind, source)
-    if source.startswith("#!"):
-        source = "//" + source[2:]
+    source = _no_hashbang(source)
+    try:
+        data = source.encode("latin-1")
+    except UnicodeEncodeError:  # not one-byte (rewrite off): inline
+        return _definition(kind, source)
     path = bp.sources_dir / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".js")
-    if not path.is_file() or path.read_bytes() != source.encode("latin-1"):
-        atomic_write_bytes(path, source.encode("latin-1"))
+    if not path.is_file() or path.read_bytes() != data:
+        atomic_write_bytes(path, data)
     return f"__v8snap_source({json.dumps(str(path))}, {json.dumps(filename)})"
 
 
-def _one_byte(text: str) -> bool:
-    try:
-        text.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return True
+def _no_hashbang(source: str) -> str:
+    return "//" + source[2:] if source.startswith("#!") else source
 
 
-def _definition(kind: str, source: str, filename: str | None = None) -> str:
-    """A registry entry's value: the module wrapped as ``function (exports, module, require, ...)``.
-
-    With ``filename``, a CJS definition is made by an indirect ``eval`` of its own text ending in
-    ``//# sourceURL=<filename>``: V8 then gives it its own script, so stack traces from the blob name the
-    original file with its exact line numbers (the wrapper shares the first line, as Node's own CJS
-    wrapper did before compileFunction), instead of a line of the snapshot script.
-    """
+def _definition(kind: str, source: str) -> str:
+    """An inline registry value: the module wrapped as ``function (exports, module, require, ...)``."""
     if kind == "json":
         return f"function (exports, module) {{ module.exports = (\n{source.strip() or 'null'}\n); }}"
-    if source.startswith("#!"):
-        source = "//" + source[2:]
     # A trailing line comment without a newline would swallow the closing brace.
-    if filename is None:
-        return f"function (exports, module, require, __filename, __dirname) {{\n{source}\n}}"
-    wrapper = "(function (exports, module, require, __filename, __dirname) {"
-    text = f"{wrapper}{source}\n}})\n//# sourceURL={filename}"
-    return f"(0, eval)({json.dumps(text)})"
+    return f"function (exports, module, require, __filename, __dirname) {{\n{_no_hashbang(source)}\n}}"
 
 
 def resolver_map(bp: Blueprint) -> dict[str, str]:

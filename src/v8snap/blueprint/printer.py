@@ -35,7 +35,7 @@ class Printer:
         builtin_verdicts: built-in name -> ``ok`` | ``warns`` | ``crashes``.
         profile: ``node`` or ``electron`` (``console`` is run-time-only there).
         rewrite: False keeps sources as they are (only comments/one-byte), for before/after figures.
-        licences: module key -> licence comments dropped from it (for a side file).
+        licences: module key -> licence comments dropped from it (:meth:`licence_text` for a side file).
         results: module key -> the last rewrite result used (for ``doctor --explain``).
     """
 
@@ -97,9 +97,10 @@ class Printer:
         self.results[key] = cached[1]
         return cached[0]
 
-    def norewrite(self) -> dict[str, str]:
-        """Module key -> reason, for modules whose last rewrite was rejected (kept verbatim)."""
-        return {k: r.norewrite for k, r in self.results.items() if r.norewrite}
+
+def licence_text(licences: dict[str, list[str]]) -> str:
+    """The licence comments the printer dropped, per module, for ``APP/.v8snap/licenses.txt``."""
+    return "".join(f"== {key}\n" + "\n".join(licences[key]) + "\n\n" for key in sorted(licences))
 
 
 @dataclass(frozen=True)

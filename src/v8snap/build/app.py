@@ -11,6 +11,7 @@ from pathlib import Path
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
+from v8snap.blueprint.printer import Printer, licence_text
 from v8snap.build.acceptance import build_with_acceptance, check_app_output
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
@@ -23,7 +24,7 @@ from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.runtime.launcher import write_launcher
-from v8snap.util import sha256_file
+from v8snap.util import atomic_write_text, sha256_file
 
 Progress = Callable[[str], None]
 
@@ -160,14 +161,16 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
                 previous = None
         except (OSError, ValueError, KeyError):
             previous = None
-    stale_files = {
-        str(m.path): [m.path.stat().st_size, m.path.stat().st_mtime_ns // 1_000_000]
+    stats = {
+        m.path: m.path.stat()
         for k, m in graph.modules.items()
         if m.kind in SNAPSHOT_KINDS and not _in_node_modules(k)
     }
+    stale_files = {str(p): [st.st_size, st.st_mtime_ns // 1_000_000] for p, st in stats.items()}
 
     use_rewrite = cfg.rewrite and rewriter_available()
-    transform_of = rewrite_transform(graph, cfg.profile, verdicts) if use_rewrite else None
+    printer = Printer(graph, verdicts, cfg.profile)
+    transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
 
     def bp_of(s: HealState) -> Blueprint:
         return Blueprint(
@@ -272,6 +275,8 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
         timings_ms=timings,
     )
     meta.write(cfg.meta_path)
+    if printer.licences:  # licence comments the printer dropped from the blob (issue #4)
+        atomic_write_text(out_dir / "licenses.txt", licence_text(printer.licences))
     launcher = write_launcher(cfg, meta, node, full_graph.root / full_graph.entry[2:])
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)

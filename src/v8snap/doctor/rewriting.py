@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from v8snap.blueprint.printer import Printer
 from v8snap.doctor.bundle import NorewriteSignal
 from v8snap.graph.model import ModuleGraph
 
@@ -25,7 +26,10 @@ def rewriter_available() -> bool:
 
 
 def rewrite_transform(
-    graph: ModuleGraph, profile: str = "node", builtin_verdicts: dict[str, str] | None = None
+    graph: ModuleGraph,
+    profile: str = "node",
+    builtin_verdicts: dict[str, str] | None = None,
+    printer: Printer | None = None,
 ) -> Callable[[frozenset[str]], SourceTransform]:
     """``non_healthy -> transform`` for :class:`~v8snap.blueprint.Blueprint` and the verifier bundle.
 
@@ -37,13 +41,12 @@ def rewrite_transform(
         graph: the module graph (specifiers are resolved with each module's ``resolved`` map).
         profile: ``node`` or ``electron``.
         builtin_verdicts: probed built-in verdicts (``ok`` ones may stay eager).
+        printer: the printer to use (the caller keeps it to read its licences); default: a new one.
 
     Returns:
         A factory of source transforms; a transform raises :class:`NorewriteSignal` for norewrite.
     """
-    from v8snap.blueprint.printer import Printer
-
-    printer = Printer(graph, builtin_verdicts or {}, profile)
+    printer = printer or Printer(graph, builtin_verdicts or {}, profile)
 
     def factory(non_healthy: frozenset[str]) -> SourceTransform:
         def transform(key: str, source: str) -> str:

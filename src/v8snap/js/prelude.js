@@ -40,7 +40,7 @@ function __v8snap_makeState(config, definitions) {
     config,
     definitions,
     phase: 'build', // 'build' while initializing; 'runtime' once deserialized
-    // key -> build-time module record {id, filename, exports, loaded, children, paths, parent}
+    // key -> build-time module record {id, filename, path, exports, loaded, children, paths}
     records: Object.create(null),
     initStack: [],
     childKeys: Object.create(null), // key -> keys it required at build time (become Module children)
@@ -49,7 +49,6 @@ function __v8snap_makeState(config, definitions) {
     fsReads: Object.create(null), // key -> [app-relative files read at load time]
     // The verifier passes a live Set (all keys not deferred); the builder passes the init order.
     healthy: config.healthySet || new Set(config.order),
-    deferred: new Set(config.deferred || []),
     builtinVerdicts: config.builtinVerdicts || {},
     allow: new Set(config.allow || []), // e.g. 'ENV_READ:NODE_ENV'
     realRequire: require,
