@@ -95,6 +95,17 @@ def test_from_scratch_ignores_the_cache(tmp_path: Path, monkeypatch: pytest.Monk
     assert diagnose_app(cfg, jobs=2).result.stats.cached == 0
 
 
+def test_other_v8snap_code_ignores_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verdicts cached by another version of the verifier/prelude/printer are not reused."""
+    import v8snap.doctor.engine as engine
+
+    root = write_fixture_app(tmp_path / "app")
+    diagnose_app(_cfg(root), jobs=2)
+    assert diagnose_app(_cfg(root), jobs=2).result.stats.verified == 0
+    monkeypatch.setattr(engine, "code_identity", lambda: "another v8snap")
+    assert diagnose_app(_cfg(root), jobs=2).result.stats.cached == 0
+
+
 def test_seeds_previous_deferred_and_healthy(tmp_path: Path) -> None:
     root = write_fixture_app(tmp_path / "app")
     rep = diagnose_app(

@@ -8,6 +8,7 @@ package re-verifies its modules and their dependents, and nothing else. Files a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -18,6 +19,22 @@ from v8snap.util import atomic_write_text, sha256_file
 
 CACHE_VERSION = 1
 MAX_ENTRIES = 50_000
+
+
+@functools.lru_cache(maxsize=1)
+def code_identity() -> str:
+    """sha256 over v8snap's own Python and JS sources (one pass per process, ~60 files).
+
+    A verdict depends on the verifier, the prelude's guards and the snapshot printer, not only on the
+    module: cached verdicts from another version of that code must not be reused (observed: a verdict
+    cached before a printer fix reached the final blueprint, which then met a norewrite it did not expect).
+    """
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    sources = (p for p in root.rglob("*") if p.suffix in (".py", ".js") and "__pycache__" not in p.parts)
+    for f in sorted(sources):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def combine(*parts: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.doctor.bundle import write_bundle
-from v8snap.doctor.cache import VerdictCache, combine
+from v8snap.doctor.cache import VerdictCache, code_identity, combine
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.pool import VerifierPool, VerifyResult
 from v8snap.doctor.violations import Consequence, Violation, consequence_of
@@ -211,6 +211,7 @@ class Doctor:
         self.stats = DoctorStats(total=len(self.keys))
         self.salt = combine(
             options.salt,
+            code_identity(),
             options.profile,
             ",".join(sorted(options.allow)),
             "assume" if options.assume else "strict",
