@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from v8snap.embed import (
+    BuilderOptions,
     Module,
     Runtime,
     RuntimeOptions,
@@ -83,8 +84,8 @@ def test_builder_crash_blames_the_module() -> None:
 def test_fingerprint_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
     real = builder_mod.node_fingerprint
 
-    def fake(node: Path) -> object:
-        return dataclasses.replace(real(node), node="v99.0.0", cached_data_tag=12345)
+    def fake(node: Path, flags: tuple[str, ...] = ()) -> object:
+        return dataclasses.replace(real(node, flags), node="v99.0.0", cached_data_tag=12345)
 
     monkeypatch.setattr(builder_mod, "node_fingerprint", fake)
     blob = SnapshotBuilder().with_module(Module("m.js", "exports.x = 1")).finish()
@@ -94,6 +95,20 @@ def test_fingerprint_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "v99.0.0" in msg and "snapshots must be used on the system that built them" in msg
     assert info.value.expected.node == "v99.0.0"
     assert info.value.actual.node.startswith("v24")
+
+
+def test_builder_flags_that_change_the_cache_tag_run_with_the_same_flags() -> None:
+    # --no-opt changes v8.cachedDataVersionTag(): the baked tag must be the flagged builder's, or a runtime
+    # started with the same flags was refused as a mismatch (found measuring V8 flags for issue 5).
+    blob = (
+        SnapshotBuilder(BuilderOptions(flags=("--no-opt",)))
+        .with_module(Module("m.js", "globalThis.f = () => 42;"))
+        .finish()
+    )
+    with Runtime(RuntimeOptions(startup_snapshot=blob, node_flags=("--no-opt",))) as rt:
+        assert rt.eval("f()") == 42
+    with pytest.raises(SnapshotMismatchError, match="snapshots must be used on the system that built them"):
+        Runtime(RuntimeOptions(startup_snapshot=blob))
 
 
 def test_blob_node_refuses_is_a_mismatch(tmp_path: Path, blob: bytes) -> None:

@@ -132,7 +132,8 @@ class SnapshotBuilder:
     def fingerprint(self) -> Fingerprint:
         """Fingerprint baked into the blob: the builder node's, with profile ``"embed"`` and the flags."""
         node = find_node(self.options.node)
-        return node_fingerprint(node).with_app("", profile=EMBED_PROFILE, flags=tuple(self.options.flags))
+        flags = tuple(self.options.flags)
+        return node_fingerprint(node, flags).with_app("", profile=EMBED_PROFILE, flags=flags)
 
     def script(self) -> str:
         """The snapshot script this builder would run (for inspection and debugging).

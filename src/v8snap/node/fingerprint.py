@@ -82,24 +82,30 @@ class Fingerprint:
 class _Key:
     node: str
     mtime_ns: int = field(default=0)
+    flags: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=8)
 def _probe(key: _Key) -> Fingerprint:
-    proc = subprocess.run([key.node, "-e", _PROBE], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([key.node, *key.flags, "-e", _PROBE], capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:
         raise V8SnapError(f"cannot read the fingerprint of {key.node}: {proc.stderr.strip()[:300]}")
     d = json.loads(proc.stdout)
     return Fingerprint(d["node"], d["v8"], int(d["tag"]), d["arch"], d["platform"])
 
 
-def node_fingerprint(node: Path) -> Fingerprint:
-    """Fingerprint of ``node``; app root, flags and profile are empty (see :meth:`Fingerprint.with_app`).
+def node_fingerprint(node: Path, flags: tuple[str, ...] = ()) -> Fingerprint:
+    """Fingerprint of ``node`` (app root and profile empty: see :meth:`Fingerprint.with_app`).
 
-    Runs ``node -e`` once per binary (cached per path and mtime; ~30 ms).
+    Args:
+        node: the node binary.
+        flags: node/V8 flags the blob is built (and must be run) with. V8 flags such as ``--no-opt`` change
+            ``cachedDataVersionTag()``, so the tag is read from a node started with them.
+
+    Runs ``node -e`` once per binary and flags (cached per path, mtime and flags; ~30 ms).
 
     Raises:
-        V8SnapError: the binary does not run.
+        V8SnapError: the binary does not run (or rejects ``flags``).
     """
     st = node.stat()
-    return _probe(_Key(str(node), st.st_mtime_ns))
+    return _probe(_Key(str(node), st.st_mtime_ns, tuple(flags)))
