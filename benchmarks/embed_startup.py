@@ -29,17 +29,34 @@ def _ms(ns: list[int]) -> float:
     return statistics.median(ns) / 1e6
 
 
-def alternate(variants: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
+Timed = Callable[[], tuple[object, int]]
+"""A measured variant: returns its result and the nanoseconds that count (teardown excluded)."""
+
+
+def alternate(variants: dict[str, Timed], runs: int) -> dict[str, float]:
     """Median milliseconds of each variant, run alternately ``runs`` times (after one warm-up each)."""
     samples: dict[str, list[int]] = {k: [] for k in variants}
     for fn in variants.values():
         fn()
     for _ in range(runs):
         for name, fn in variants.items():
-            t0 = time.perf_counter_ns()
-            fn()
-            samples[name].append(time.perf_counter_ns() - t0)
+            samples[name].append(fn()[1])
     return {k: round(_ms(v), 3) for k, v in samples.items()}
+
+
+def first_result(opts: RuntimeOptions, mods: list[Module], call: Callable[[Runtime], object]) -> Timed:
+    """Time from ``Runtime(...)`` to the first result of ``call``; ``close()`` runs after the clock stops."""
+
+    def run() -> tuple[object, int]:
+        t0 = time.perf_counter_ns()
+        rt = Runtime(opts, mods)
+        try:
+            out = call(rt)
+            return out, time.perf_counter_ns() - t0
+        finally:
+            rt.close()
+
+    return run
 
 
 def main() -> None:
@@ -54,17 +71,13 @@ def main() -> None:
     empty = Module("empty.js", "")
     empty_blob = SnapshotBuilder().with_module(empty).finish()
 
-    def start_eval(opts: RuntimeOptions, mods: list[Module], expr: str) -> Callable[[], object]:
-        def run() -> object:
-            with Runtime(opts, mods) as rt:
-                return rt.eval(expr)
-
-        return run
+    def eval_1(rt: Runtime) -> object:
+        return rt.eval("1")
 
     results["empty_module_ms"] = alternate(
         {
-            "snapshot": start_eval(RuntimeOptions(startup_snapshot=empty_blob), [], "1"),
-            "no_snapshot": start_eval(RuntimeOptions(), [empty], "1"),
+            "snapshot": first_result(RuntimeOptions(startup_snapshot=empty_blob), [], eval_1),
+            "no_snapshot": first_result(RuntimeOptions(), [empty], eval_1),
         },
         args.runs,
     )
@@ -92,32 +105,34 @@ def main() -> None:
     results["typescript_snapshot_build_s"] = round(time.perf_counter() - t0, 2)
     results["typescript_blob_mb"] = round(len(ts_blob) / 1e6, 1)
 
-    def ts_run(opts: RuntimeOptions, mods: list[Module]) -> Callable[[], object]:
-        def run() -> object:
-            with Runtime(opts, mods) as rt:
-                return rt.call_function("ts_glue.js", "transpile", TS_SRC)
-
-        return run
+    def transpile(rt: Runtime) -> object:
+        return rt.call_function("ts_glue.js", "transpile", TS_SRC)
 
     ts_js = (root / "node_modules" / "typescript" / "lib" / "typescript.js").read_text(encoding="utf-8")
-    variants: dict[str, Callable[[], object]] = {
-        "snapshot": ts_run(RuntimeOptions(startup_snapshot=ts_blob), []),
-        "no_snapshot": ts_run(RuntimeOptions(allow_fs_read=[root]), [glue]),
+    variants: dict[str, Timed] = {
+        "snapshot": first_result(RuntimeOptions(startup_snapshot=ts_blob), [], transpile),
+        "no_snapshot": first_result(RuntimeOptions(allow_fs_read=[root]), [glue], transpile),
+        # RuntimeOptions.huge_pages is on by default; this shows what it is worth.
+        "snapshot_4k_pages": first_result(
+            RuntimeOptions(startup_snapshot=ts_blob, huge_pages=False), [], transpile
+        ),
     }
     try:
         from py_mini_racer import MiniRacer
 
-        def racer() -> object:
+        def racer() -> tuple[object, int]:
+            t0 = time.perf_counter_ns()
             ctx = MiniRacer()
             ctx.eval(ts_js)
             out = ctx.eval(f"ts.transpileModule({json.dumps(TS_SRC)}, {TS_OPTS}).outputText")
+            elapsed = time.perf_counter_ns() - t0
             ctx.close()
-            return out
+            return out, elapsed
 
         variants["mini_racer"] = racer
     except ImportError:
         results["mini_racer"] = "not installed (pip install mini-racer)"
-    outs = {k: fn() for k, fn in variants.items()}
+    outs = {k: fn()[0] for k, fn in variants.items()}
     assert len(set(map(str, outs.values()))) == 1, outs
     results["typescript_ready_to_first_transpile_ms"] = ts_ms = alternate(variants, max(5, args.runs // 2))
     results["typescript_speedup_vs_no_snapshot"] = round(ts_ms["no_snapshot"] / ts_ms["snapshot"], 2)

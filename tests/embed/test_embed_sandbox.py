@@ -88,3 +88,24 @@ def test_grants(blob: bytes, tmp_path: Path) -> None:
 
 def test_environment_is_empty_by_default(runtime: Runtime) -> None:
     assert runtime.eval("Object.keys(process.env)") == []
+
+
+def _exec_environ(pid: int) -> dict[str, str]:
+    """The environment a process was exec'd with (``/proc/PID/environ``: the block ld.so read)."""
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+def test_huge_pages_reach_malloc_but_not_user_code(blob: bytes) -> None:
+    with Runtime(RuntimeOptions(startup_snapshot=blob)) as rt:
+        assert rt.pid is not None
+        assert _exec_environ(rt.pid).get("GLIBC_TUNABLES") == "glibc.malloc.hugetlb=1"
+        assert rt.eval("Object.keys(process.env)") == []
+    own = {"GLIBC_TUNABLES": "glibc.malloc.check=0", "A": "1"}
+    with Runtime(RuntimeOptions(startup_snapshot=blob, env=own)) as rt:
+        # (glibc 2.36 rewrites a multi-tunable GLIBC_TUNABLES in place, so /proc shows only its first item.)
+        assert rt.eval("process.env") == own
+    with Runtime(RuntimeOptions(startup_snapshot=blob, huge_pages=False, env=own)) as rt:
+        assert rt.pid is not None
+        assert _exec_environ(rt.pid)["GLIBC_TUNABLES"] == "glibc.malloc.check=0"
+        assert rt.eval("process.env") == own

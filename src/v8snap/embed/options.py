@@ -39,6 +39,12 @@ class RuntimeOptions:
         on_console: ``callback(level, text)`` for each ``console.*`` call (also kept in
             ``Runtime.console_output``).
         node_flags: extra node flags (appended after the sandbox flags).
+        huge_pages: let glibc's ``malloc`` back its large blocks with transparent huge pages in the node
+            process (``GLIBC_TUNABLES=glibc.malloc.hugetlb=1``, glibc >= 2.35; the process itself sees its
+            environment without it). Node copies a snapshot blob twice at start (``SnapshotData::FromFile``
+            reads the file into a zero-filled buffer, ``FromBlob`` copies V8's part out of it): for a 20 MB
+            blob that is ~10,000 page faults on 4 KiB pages, ~10% of the start (``perf record``, node 24;
+            ``benchmarks/embed_startup.py`` measures both settings). No effect where THP is ``never``.
     """
 
     startup_snapshot: bytes | str | os.PathLike[str] | None = None
@@ -56,6 +62,7 @@ class RuntimeOptions:
     start_timeout: float = 30.0
     on_console: ConsoleCallback | None = field(default=None, compare=False)
     node_flags: tuple[str, ...] = ()
+    huge_pages: bool = True
 
     def node_args(self, *, plain_entry: bool) -> list[str]:
         """Node flags for the sandbox and heap limit (no binary, no blob).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import tempfile
 import threading
@@ -45,6 +46,10 @@ _MISMATCH_MARKERS = ("different version of V8", "Failed to load the startup snap
 _SNAPSHOT_FAILURE_EXIT = 14  # node's documented exit code for snapshot failures
 _blob_paths: dict[tuple[int, int], Path] = {}
 _blob_lock = threading.Lock()
+
+
+_HUGE_PAGES_TUNABLE = "glibc.malloc.hugetlb=1"
+"""glibc >= 2.35: malloc madvises its mmap'd blocks MADV_HUGEPAGE (see ``RuntimeOptions.huge_pages``)."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,11 @@ class Runtime:
     def _env(self) -> dict[str, str]:
         env = dict(self.options.env or {})
         env["V8SNAP_EMBED_ALLOW_NET"] = "1" if self.options.allow_net else "0"
+        if self.options.huge_pages:
+            # Read by ld.so at exec; runtime.js puts the caller's value back (or removes it) at start.
+            own = env.get("GLIBC_TUNABLES")
+            env["V8SNAP_EMBED_TUNABLES"] = json.dumps(own)
+            env["GLIBC_TUNABLES"] = f"{own}:{_HUGE_PAGES_TUNABLE}" if own else _HUGE_PAGES_TUNABLE
         return env
 
     def _ensure_process(self) -> NodeProcess:
