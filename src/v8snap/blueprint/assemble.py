@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_bytes
@@ -23,7 +24,12 @@ from v8snap.util import atomic_write_bytes
 SNAPSHOT_KINDS = frozenset({"cjs", "json"})
 
 #: Transform applied to a CJS module's source before it is wrapped: ``(key, source) -> source``.
+#: It raises :class:`NorewriteSignal` when the module must stay verbatim.
 SourceTransform = Callable[[str, str], str]
+
+
+class NorewriteSignal(Exception):
+    """Raised by a source transform to say a module must stay verbatim (becomes ``REWRITE_INVALID``)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,9 @@ def assemble_script(bp: Blueprint) -> str:
 
     Raises:
         OSError: a module file cannot be read.
+        SnapshotBuildError: (code ``REWRITE_INVALID``) the transform refused a module the heal state does
+            not list as norewrite: the verdicts are stale for the current lazy set (the doctor's
+            re-verification normally marks such a module norewrite before the final assembly).
     """
     graph = bp.graph
     defs: list[str] = []
@@ -147,7 +156,16 @@ def assemble_script(bp: Blueprint) -> str:
             continue
         source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
         if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
-            source = bp.transform(key, source)
+            try:
+                source = bp.transform(key, source)
+            except NorewriteSignal as sig:
+                raise SnapshotBuildError(
+                    f"{key}: the snapshot printer cannot rewrite it for the final script ({sig}), "
+                    "but the verdicts expected a rewrite",
+                    module=key,
+                    code="REWRITE_INVALID",
+                    hint="delete APP/.v8snap/doctor-cache.json and build again; please report the module",
+                ) from None
         defs.append(f"{json.dumps(key)}: {_entry(bp, key, info.kind, source, str(info.path))}")
     # Initialize in the trace's load order: top-level instantiations then nest exactly as the plain run's
     # requires did (a circular pair sees the same partial exports).

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from v8snap.blueprint import Blueprint
-from v8snap.blueprint.assemble import SNAPSHOT_KINDS, _definition, resolver_map
+from v8snap.blueprint.assemble import SNAPSHOT_KINDS, NorewriteSignal, _definition, resolver_map
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_bytes
 
@@ -91,7 +91,3 @@ def write_bundle(bp: Blueprint, workdir: Path, *, profile: str = "node") -> Veri
     atomic_write_bytes(script, data)
     atomic_write_bytes(config_path, config_text.encode())
     return VerifierBundle(script, config_path, digest, norewrite)
-
-
-class NorewriteSignal(Exception):
-    """Raised by a source transform to say a module must stay verbatim (becomes ``REWRITE_INVALID``)."""

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from v8snap.blueprint.assemble import NorewriteSignal, SourceTransform
 from v8snap.blueprint.printer import Printer
-from v8snap.doctor.bundle import NorewriteSignal
 from v8snap.graph.model import ModuleGraph
-
-SourceTransform = Callable[[str, str], str]
 
 
 def rewriter_available() -> bool:
