@@ -79,6 +79,9 @@ def build(
     warmup: Annotated[
         list[str] | None, typer.Option(help="JS run at build time to warm hot paths (repeatable)")
     ] = None,
+    huge_pages: Annotated[
+        bool, typer.Option(help="launcher: transparent huge pages for node's malloc (GLIBC_TUNABLES)")
+    ] = True,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -97,6 +100,7 @@ def build(
         rewrite=rewrite,
         assume=assume,
         warmup=tuple(warmup or ()),
+        huge_pages=huge_pages,
     )
     say, stop = _progress()
     try:

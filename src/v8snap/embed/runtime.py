@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import tempfile
 import threading
@@ -38,6 +37,7 @@ from v8snap.embed.process import Deadline, NodeProcess, ProcessGone
 from v8snap.errors import SnapshotMismatchError
 from v8snap.node import find_node, js_path
 from v8snap.node.fingerprint import Fingerprint
+from v8snap.node.hugepages import with_huge_pages
 from v8snap.util import atomic_write_bytes
 
 _IDENTITY_FIELDS = ("node", "v8", "cached_data_tag", "arch", "platform")
@@ -46,10 +46,6 @@ _MISMATCH_MARKERS = ("different version of V8", "Failed to load the startup snap
 _SNAPSHOT_FAILURE_EXIT = 14  # node's documented exit code for snapshot failures
 _blob_paths: dict[tuple[int, int], Path] = {}
 _blob_lock = threading.Lock()
-
-
-_HUGE_PAGES_TUNABLE = "glibc.malloc.hugetlb=1"
-"""glibc >= 2.35: malloc madvises its mmap'd blocks MADV_HUGEPAGE (see ``RuntimeOptions.huge_pages``)."""
 
 
 @dataclass(frozen=True)
@@ -185,12 +181,7 @@ class Runtime:
     def _env(self) -> dict[str, str]:
         env = dict(self.options.env or {})
         env["V8SNAP_EMBED_ALLOW_NET"] = "1" if self.options.allow_net else "0"
-        if self.options.huge_pages:
-            # Read by ld.so at exec; runtime.js puts the caller's value back (or removes it) at start.
-            own = env.get("GLIBC_TUNABLES")
-            env["V8SNAP_EMBED_TUNABLES"] = json.dumps(own)
-            env["GLIBC_TUNABLES"] = f"{own}:{_HUGE_PAGES_TUNABLE}" if own else _HUGE_PAGES_TUNABLE
-        return env
+        return with_huge_pages(env) if self.options.huge_pages else env
 
     def _ensure_process(self) -> NodeProcess:
         if self._closed:

@@ -353,6 +353,13 @@ function __v8snap_boot(config, definitions) {
     return;
   }
   v8.startupSnapshot.setDeserializeMainFunction(() => {
+    // The launcher extended GLIBC_TUNABLES for node's malloc only (v8snap/node/hugepages.py; runtime.js does
+    // the same for embedding): the app and its child processes see the caller's value.
+    const tunables = process.env.V8SNAP_TUNABLES;
+    if (tunables !== undefined) {
+      delete process.env.V8SNAP_TUNABLES;
+      if (tunables === '-') delete process.env.GLIBC_TUNABLES; else process.env.GLIBC_TUNABLES = tunables.slice(1);
+    }
     switchToRuntime();
     state.runtime.runMain();
   });

@@ -340,13 +340,12 @@ function createEmbed(nodeRequire) {
     delete process.env.V8SNAP_EMBED_FDS;
     allowNet = process.env.V8SNAP_EMBED_ALLOW_NET === '1';
     delete process.env.V8SNAP_EMBED_ALLOW_NET;
-    // GLIBC_TUNABLES was extended for this process's malloc only (RuntimeOptions.huge_pages): user code and
-    // child processes see the caller's value.
-    if (process.env.V8SNAP_EMBED_TUNABLES !== undefined) {
-      const own = JSON.parse(process.env.V8SNAP_EMBED_TUNABLES);
-      if (own === null) delete process.env.GLIBC_TUNABLES;
-      else process.env.GLIBC_TUNABLES = own;
-      delete process.env.V8SNAP_EMBED_TUNABLES;
+    // GLIBC_TUNABLES was extended for this process's malloc only (v8snap/node/hugepages.py; loader.js does
+    // the same for apps): user code and child processes see the caller's value.
+    const tunables = process.env.V8SNAP_TUNABLES;
+    if (tunables !== undefined) {
+      delete process.env.V8SNAP_TUNABLES;
+      if (tunables === '-') delete process.env.GLIBC_TUNABLES; else process.env.GLIBC_TUNABLES = tunables.slice(1);
     }
     if (spec.length !== 3 || spec.some((n) => !Number.isInteger(n) || n < 3)) {
       fs.writeSync(2, 'v8snap: this process must be started by v8snap.embed.Runtime\n');
