@@ -47,7 +47,7 @@ class SnapshotConfig:
             code paths they exercise are compiled and warmed in the blob (``require`` from the app root).
         mksnapshot: Electron's mksnapshot (profile ``electron``); None: node's own builder.
         huge_pages: the launcher gives node's malloc transparent huge pages (:mod:`v8snap.node.hugepages`);
-            the app sees its own environment. Demo app, 30 alternating runs: 160 -> 142 ms median.
+            the app sees its own environment. 1-11% faster starts here (``benchmarks/startup.py``).
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
         keep_config: keep generated scripts in ``.v8snap/work`` (``SNAPSHOT_KEEP_CONFIG=1``).
     """
