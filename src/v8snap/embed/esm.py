@@ -15,14 +15,15 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import tree_sitter_javascript
-from tree_sitter import Language, Parser
+from typing import TYPE_CHECKING
 
 from v8snap.errors import V8SnapError
 from v8snap.node import find_node, run_helper
 from v8snap.node.npm import npm_install
 from v8snap.util import atomic_write_text
+
+if TYPE_CHECKING:
+    from tree_sitter import Parser
 
 ESBUILD_VERSION = "0.25.12"
 """esbuild version installed from npm for ESM/TypeScript conversion."""
@@ -32,6 +33,10 @@ _ESM_NODES = frozenset({"import_statement", "export_statement"})
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Parser:
+    # Imported on first use: `import v8snap` for a Runtime should not load the parser (see test_import_cost).
+    import tree_sitter_javascript
+    from tree_sitter import Language, Parser
+
     return Parser(Language(tree_sitter_javascript.language()))
 
 

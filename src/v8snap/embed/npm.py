@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from v8snap.pipeline import library_fragment
-
 
 def npm_fragment(app_root: Path, requests: list[str], *, node: Path) -> str:
     """JS source defining ``globalThis.__v8snap_require`` for ``requests`` resolved from ``app_root``.
@@ -26,4 +24,8 @@ def npm_fragment(app_root: Path, requests: list[str], *, node: Path) -> str:
     Raises:
         GraphError: a request cannot be loaded by node from ``app_root``.
     """
+    # The whole app pipeline (tree-sitter, doctor, printer): imported when a package is added, not by
+    # `import v8snap` (see test_import_cost).
+    from v8snap.pipeline import library_fragment
+
     return library_fragment(app_root, requests, node=node)

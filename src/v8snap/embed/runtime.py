@@ -10,7 +10,6 @@ while a call is in progress.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import tempfile
@@ -78,6 +77,13 @@ def blob_path(blob: bytes | str | os.PathLike[str]) -> Path:
             atomic_write_bytes(path, bytes(blob))
         _blob_paths[key] = path
         return path
+
+
+async def _in_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    # asyncio is imported by whoever awaits this; `import v8snap` does not pay for it (test_import_cost).
+    import asyncio
+
+    return await asyncio.to_thread(fn, *args)
 
 
 class _Holder:
@@ -433,16 +439,16 @@ class Runtime:
 
     async def eval_async(self, code: str) -> Any:
         """Async twin of :meth:`eval` (runs in a worker thread; the loop stays free)."""
-        return await asyncio.to_thread(self.eval, code)
+        return await _in_thread(self.eval, code)
 
     async def call_function_async(self, module: str | None, name: str, *args: Any) -> Any:
         """Async twin of :meth:`call_function`."""
-        return await asyncio.to_thread(self.call_function, module, name, *args)
+        return await _in_thread(self.call_function, module, name, *args)
 
     async def call_entrypoint_async(self, *args: Any) -> Any:
         """Async twin of :meth:`call_entrypoint`."""
-        return await asyncio.to_thread(self.call_entrypoint, *args)
+        return await _in_thread(self.call_entrypoint, *args)
 
     async def get_value_async(self, name: str, module: str | None = None) -> Any:
         """Async twin of :meth:`get_value`."""
-        return await asyncio.to_thread(self.get_value, name, module)
+        return await _in_thread(self.get_value, name, module)
