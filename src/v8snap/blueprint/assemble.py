@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from v8snap.errors import SnapshotBuildError
-from v8snap.graph.model import ModuleGraph
+from v8snap.graph.model import ModuleGraph, ModuleInfo
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_bytes
 
@@ -140,6 +140,28 @@ def resolver_map(bp: Blueprint) -> dict[str, str]:
     return out
 
 
+def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str | None]]:
+    """``(key, info, source, refused)`` for each registry module of ``bp``, in graph order.
+
+    ``source`` is the file's text, passed through ``bp.transform`` for CJS modules not listed as norewrite;
+    ``refused`` is the transform's :class:`NorewriteSignal` reason (``source`` then verbatim), else None.
+
+    Raises:
+        OSError: a module file cannot be read.
+    """
+    for key, info in bp.graph.modules.items():
+        if info.kind not in SNAPSHOT_KINDS:
+            continue
+        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+        refused: str | None = None
+        if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
+            try:
+                source = bp.transform(key, source)
+            except NorewriteSignal as sig:
+                refused = str(sig)
+        yield key, info, source, refused
+
+
 def assemble_script(bp: Blueprint) -> str:
     """Return the snapshot script text for ``bp``.
 
@@ -151,21 +173,15 @@ def assemble_script(bp: Blueprint) -> str:
     """
     graph = bp.graph
     defs: list[str] = []
-    for key, info in graph.modules.items():
-        if info.kind not in SNAPSHOT_KINDS:
-            continue
-        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
-        if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
-            try:
-                source = bp.transform(key, source)
-            except NorewriteSignal as sig:
-                raise SnapshotBuildError(
-                    f"{key}: the snapshot printer cannot rewrite it for the final script ({sig}), "
-                    "but the verdicts expected a rewrite",
-                    module=key,
-                    code="REWRITE_INVALID",
-                    hint="delete APP/.v8snap/doctor-cache.json and build again; please report the module",
-                ) from None
+    for key, info, source, refused in snapshot_sources(bp):
+        if refused is not None:
+            raise SnapshotBuildError(
+                f"{key}: the snapshot printer cannot rewrite it for the final script ({refused}), "
+                "but the verdicts expected a rewrite",
+                module=key,
+                code="REWRITE_INVALID",
+                hint="delete APP/.v8snap/doctor-cache.json and build again; please report the module",
+            )
         defs.append(f"{json.dumps(key)}: {_entry(bp, key, info.kind, source, str(info.path))}")
     # Initialize in the trace's load order: top-level instantiations then nest exactly as the plain run's
     # requires did (a circular pair sees the same partial exports).

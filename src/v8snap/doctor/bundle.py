@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from v8snap.blueprint import Blueprint
-from v8snap.blueprint.assemble import SNAPSHOT_KINDS, NorewriteSignal, _definition, resolver_map
+from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_bytes
 
@@ -55,15 +55,9 @@ def write_bundle(bp: Blueprint, workdir: Path, *, profile: str = "node") -> Veri
     lines: list[list[object]] = []
     keys: list[str] = []
     norewrite: dict[str, str] = {}
-    for key, info in bp.graph.modules.items():
-        if info.kind not in SNAPSHOT_KINDS:
-            continue
-        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
-        if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
-            try:
-                source = bp.transform(key, source)
-            except NorewriteSignal as sig:
-                norewrite[key] = str(sig)
+    for key, info, source, refused in snapshot_sources(bp):
+        if refused is not None:
+            norewrite[key] = refused
         text = f"{json.dumps(key)}: {_definition(info.kind, source)},"
         # The definition's body starts on the line after `"key": function (...) {`.
         lines.append([line + 1, key])
