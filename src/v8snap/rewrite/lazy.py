@@ -28,6 +28,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import tree_sitter as ts
 
@@ -224,6 +225,31 @@ class _Printer:
         binds = [o for o in self.index.occurrences(name) if o.role == "bind" and top.key in o.scopes]
         return len(binds) == 1
 
+    def _delay_initializer(
+        self,
+        node: ts.Node,
+        chain: list[ts.Node],
+        decls: dict[int, tuple[ts.Node, ts.Node, str, TopScope]],
+        cands: dict[int, _Decl],
+        kind: Literal["lazy-global", "lazy-derived"],
+        reason: str,
+    ) -> _Decl | None:
+        """Make the top-level declaration whose initializer evaluates ``node`` a lazy candidate.
+
+        Only a declaration not yet a candidate whose initializer is :func:`delayable`; a pattern becomes
+        ``lazy-destructure``, otherwise ``kind``. Returns the new candidate (added to ``cands``), or None.
+        """
+        d_node = self._init_declarator(node, chain)
+        if d_node is None or d_node.id in cands:
+            return None
+        cand = self._make_decl(d_node.id, decls)
+        if cand is None or not delayable(cand.value, self.require_calls):
+            return None
+        cand.rewrite_kind = "lazy-destructure" if cand.is_pattern else kind
+        cand.reason = reason
+        cands[d_node.id] = cand
+        return cand
+
     def _make_decl(self, d_id: int, decls: dict[int, tuple[ts.Node, ts.Node, str, TopScope]]) -> _Decl | None:
         stmt, d, kind, top = decls[d_id]
         value = d.child_by_field_name("value")
@@ -262,15 +288,14 @@ class _Printer:
                 chain = ancestors(occ.node)
                 if self.index.resolve(g, occ.node, chain=chain) is not None:
                     continue
-                d_node = self._init_declarator(occ.node, chain)
-                if d_node is None or d_node.id in cands:
-                    continue
-                cand = self._make_decl(d_node.id, decls)
-                if cand is None or not delayable(cand.value, self.require_calls):
-                    continue
-                cand.rewrite_kind = "lazy-destructure" if cand.is_pattern else "lazy-global"
-                cand.reason = f"initializer reads run-time-only global {g}"
-                cands[d_node.id] = cand
+                self._delay_initializer(
+                    occ.node,
+                    chain,
+                    decls,
+                    cands,
+                    "lazy-global",
+                    f"initializer reads run-time-only global {g}",
+                )
         # fixpoint: initializers reading a binding made lazy. Only from a binding that is never written
         # after its declaration: delaying `v2 = f(v1)` is unsound if `v1` can be reassigned before `v2` is
         # first read (found by the property test); such an initializer stays eager.
@@ -291,16 +316,16 @@ class _Printer:
                     chain = ancestors(occ.node)
                     if self.index.resolve(name, occ.node, chain=chain) != src_decl.top.key:
                         continue
-                    d_node = self._init_declarator(occ.node, chain)
-                    if d_node is None or d_node.id in cands:
-                        continue
-                    cand = self._make_decl(d_node.id, decls)
-                    if cand is None or not delayable(cand.value, self.require_calls):
-                        continue
-                    cand.rewrite_kind = "lazy-destructure" if cand.is_pattern else "lazy-derived"
-                    cand.reason = f"initializer reads lazy binding {name}"
-                    cands[d_node.id] = cand
-                    work.append(cand)
+                    cand = self._delay_initializer(
+                        occ.node,
+                        chain,
+                        decls,
+                        cands,
+                        "lazy-derived",
+                        f"initializer reads lazy binding {name}",
+                    )
+                    if cand is not None:
+                        work.append(cand)
         return cands
 
     def _exports_candidates(self) -> list[tuple[ts.Node, ts.Node, str, ts.Node, str]]:
