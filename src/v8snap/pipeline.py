@@ -92,7 +92,7 @@ def library_fragment(
             mode="library",
             allow=KNOWN_BENIGN_HAZARDS,
             extra_resolutions=tuple(roots),
-            transform=transform_of(non_healthy),
+            transform=transform_of(non_healthy, True),
             # read by the builder that evaluates the fragment (SnapshotBuilder.finish, right after)
             sources_dir=root / ".v8snap" / "library-sources",
         )

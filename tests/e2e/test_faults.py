@@ -128,7 +128,7 @@ def test_killed_build_leaves_no_usable_blob(app_copy: Callable[..., Path], node:
     deadline = time.monotonic() + 60
     # Kill while the builder is writing (its temp file exists) or, failing that, just after start.
     while time.monotonic() < deadline and proc.poll() is None:
-        if any((app / ".v8snap").glob(".tmp-snapshot.blob-*")):
+        if any((app / ".v8snap").rglob(".tmp-snapshot.blob-*")):  # the candidate is built in work/
             break
         time.sleep(0.005)
     os.killpg(proc.pid, signal.SIGKILL)

@@ -18,7 +18,8 @@ from typing import Any, Literal
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph, ModuleInfo
 from v8snap.node.helpers import js_path
-from v8snap.util import atomic_write_bytes
+from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
+from v8snap.util import atomic_write_bytes, read_source
 
 #: Keys whose definition goes into the registry (ESM and native addons load from disk).
 SNAPSHOT_KINDS = frozenset({"cjs", "json"})
@@ -145,6 +146,8 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
 
     ``source`` is the file's text, passed through ``bp.transform`` for CJS modules not listed as norewrite;
     ``refused`` is the transform's :class:`NorewriteSignal` reason (``source`` then verbatim), else None.
+    Every CJS module's ``import(...)`` calls are routed through the run-time import
+    (:func:`v8snap.rewrite.dynamic_import.rewrite_dynamic_imports`), printed or verbatim.
 
     Raises:
         OSError: a module file cannot be read.
@@ -152,36 +155,66 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
     for key, info in bp.graph.modules.items():
         if info.kind not in SNAPSHOT_KINDS:
             continue
-        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+        source = read_source(info.path)
         refused: str | None = None
         if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
             try:
                 source = bp.transform(key, source)
             except NorewriteSignal as sig:
                 refused = str(sig)
+        if info.kind == "cjs":
+            # Verbatim modules too: an import() compiled by the builder fails at run time.
+            source = rewrite_dynamic_imports(key, source) or source
         yield key, info, source, refused
 
 
+@dataclass(frozen=True)
+class Assembly:
+    """A snapshot script and what the printer kept verbatim in it.
+
+    Attributes:
+        text: the snapshot script.
+        verbatim: non-healthy key -> why the printer refused it (``NorewriteSignal``): it goes in verbatim,
+            i.e. its verdict is norewrite (``REWRITE_INVALID``) whatever the verdicts said.
+    """
+
+    text: str
+    verbatim: dict[str, str]
+
+
 def assemble_script(bp: Blueprint) -> str:
-    """Return the snapshot script text for ``bp``.
+    """Return the snapshot script text for ``bp`` (see :func:`assemble`)."""
+    return assemble(bp).text
+
+
+def assemble(bp: Blueprint) -> Assembly:
+    """Assemble the snapshot script for ``bp``.
+
+    A module the printer refuses is kept verbatim. For a module that runs at run time (deferred) that is
+    the norewrite verdict, reported in :attr:`Assembly.verbatim`; the doctor's verdict cache never has to
+    predict it (a cached verdict and a fresh print may disagree about the lazy set, and only the print
+    under the final lazy set counts).
 
     Raises:
         OSError: a module file cannot be read.
-        SnapshotBuildError: (code ``REWRITE_INVALID``) the transform refused a module the heal state does
-            not list as norewrite: the verdicts are stale for the current lazy set (the doctor's
-            re-verification normally marks such a module norewrite before the final assembly).
+        SnapshotBuildError: (code ``REWRITE_INVALID``) the printer refused a module the verdicts call
+            healthy: it was verified as printed, so its verdict is stale for the current lazy set.
     """
     graph = bp.graph
     defs: list[str] = []
+    verbatim: dict[str, str] = {}
     for key, info, source, refused in snapshot_sources(bp):
         if refused is not None:
-            raise SnapshotBuildError(
-                f"{key}: the snapshot printer cannot rewrite it for the final script ({refused}), "
-                "but the verdicts expected a rewrite",
-                module=key,
-                code="REWRITE_INVALID",
-                hint="delete APP/.v8snap/doctor-cache.json and build again; please report the module",
-            )
+            if key in bp.healthy:
+                raise SnapshotBuildError(
+                    f"{key}: the snapshot printer cannot rewrite it for the final script ({refused}), "
+                    "but it was verified as healthy in its rewritten form",
+                    module=key,
+                    code="REWRITE_INVALID",
+                    hint="build again with V8_SNAPSHOT_FROM_SCRATCH=1; if it persists, report the module "
+                    "(V8SNAP_KEEP_CONFIG=1 keeps the script)",
+                )
+            verbatim[key] = refused
         defs.append(f"{json.dumps(key)}: {_entry(bp, key, info.kind, source, str(info.path))}")
     # Initialize in the trace's load order: top-level instantiations then nest exactly as the plain run's
     # requires did (a circular pair sees the same partial exports).
@@ -204,4 +237,4 @@ def assemble_script(bp: Blueprint) -> str:
         js_path("loader.js").read_text(encoding="utf-8"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]
-    return "\n".join(parts)
+    return Assembly("\n".join(parts), verbatim)

@@ -24,6 +24,7 @@ from v8snap.rewrite import (
     strip_comments,
     to_one_byte,
 )
+from v8snap.util import read_source
 
 
 @dataclass
@@ -68,13 +69,14 @@ class Printer:
                 lazy.add(spec)
         return frozenset(lazy)
 
-    def print(self, key: str, source: str, non_healthy: Collection[str]) -> str:
+    def print(self, key: str, source: str, non_healthy: Collection[str], *, rewrite: bool = True) -> str:
         """The text of ``key``'s definition when the modules in ``non_healthy`` are not initialized.
 
+        ``rewrite=False`` (a module that runs at run time) only drops comments and makes the text one-byte.
         After the call, ``results[key]`` holds the rewrite result (``norewrite`` set when the rewrite was
         rejected; the text is then the verbatim source, still comment-free and one-byte).
         """
-        lazy = self.lazy_specifiers(key, non_healthy) if self.rewrite else None
+        lazy = self.lazy_specifiers(key, non_healthy) if self.rewrite and rewrite else None
         cached = self._printed.get((key, lazy))
         if cached is None:
             code = source
@@ -137,7 +139,7 @@ def explain(
         KeyError: ``key`` is not a module of the graph.
     """
     info = graph.modules[key]
-    source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+    source = read_source(info.path)
     non_healthy = frozenset(k for k in graph.modules if k not in healthy)
     printer = Printer(graph, builtin_verdicts, profile)
     printed = printer.print(key, source, non_healthy)

@@ -1,37 +1,116 @@
-"""Acceptance by the real builder: build; on a crash without a JS stack, bisect the healthy set.
+"""Acceptance by the real builder, then by the app's own output; heal what either rejects.
 
-Node's builder can die in the serializer (SIGTRAP, ``global handle not serialized``) with no hint of the
-module responsible. Healthy keys in init order have the property that every prefix is closed under
-dependencies, so "does the build with healthy = prefix[:i] crash" is monotone in ``i`` and a binary search
-finds the first culprit in O(log n) builds; repeated for k culprits: O(k log n).
+Node's builder rejects a heal state in three ways (DESIGN §4, observed on node 24.19):
+- a violation reported by the prelude's guards (``  ./x.js: CODE detail``): every one is deferred at once;
+- a JS exception or rejected promise inside ``--build-snapshot`` (``Error: Not supported`` from an
+  ``import()`` at load, ``ReferenceError: WebAssembly is not defined``): the healthy module named by the
+  innermost stack frame is deferred (``BUILDER_ERROR``);
+- a crash with no JS stack (SIGTRAP in the serializer, ``Unknown external reference``): the healthy set
+  is bisected. Healthy keys in init order have the property that every prefix is closed under
+  dependencies, so "does the build with healthy = prefix[:i] fail" is monotone in ``i`` and a binary search
+  finds the first culprit in O(log n) builds.
+The output check then runs each trace command plainly and from the candidate blob and compares exit
+code, stdout and stderr under a mask of what varies between plain runs (:mod:`v8snap.build.output`); a
+difference is bisected the same way (``OUTPUT_MISMATCH``). A failure no module explains is the tool's own:
+the error says "please report" and names a kept script and command that reproduce it.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
+import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from v8snap.blueprint import Blueprint, assemble_script, init_order
+from v8snap.blueprint import Blueprint, init_order
+from v8snap.blueprint.assemble import Assembly, assemble
 from v8snap.build.node_builder import BuildOutcome, run_node_builder
+from v8snap.build.output import RunOutput, StreamMask, first_difference, learn_mask, run_app
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
+from v8snap.graph.model import ModuleGraph
 from v8snap.util import atomic_write_text
 
 Progress = Callable[[str], None]
 _VIOLATION_LINE = re.compile(r"^  (\./\S+): ([A-Z_]+) (.*)$", re.M)
+_FRAME_FILE = re.compile(r"(/[^\s():]+):\d+(?::\d+)?")
+_ERROR_LINE = re.compile(r"^\s*(?:Uncaught )?([A-Za-z]*(?:Error|Exception)\b.*|\[.*Error.*\].*)$", re.M)
+
+
+@dataclass
+class Acceptance:
+    """What acceptance did on the way to the blob.
+
+    Attributes:
+        outcome: the successful builder run.
+        healed: one line per module deferred by acceptance, with the reason.
+        masked: what the output check ignored because it varies between plain runs.
+        skipped: output checks not done, with the reason (a time limit reached).
+    """
+
+    outcome: BuildOutcome
+    healed: list[str] = field(default_factory=list)
+    masked: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 def _build(
     bp: Blueprint, node: Path, workdir: Path, out: Path, cwd: Path, flags: tuple[str, ...], name: str
-) -> BuildOutcome:
+) -> tuple[BuildOutcome, Assembly, Path]:
     script = workdir / f"{name}.js"
-    atomic_write_text(script, assemble_script(bp))
-    return run_node_builder(node, script, out, cwd=cwd, flags=flags)
+    assembly = assemble(bp)
+    atomic_write_text(script, assembly.text)
+    return run_node_builder(node, script, out, cwd=cwd, flags=flags), assembly, script
+
+
+def builder_tail(stderr: str, lines: int = 8) -> str:
+    """The builder's last meaningful stderr lines (node's own ``Node.js vX`` footer dropped)."""
+    keep = [ln for ln in stderr.rstrip().splitlines() if ln.strip() and not ln.startswith("Node.js v")]
+    return "\n".join(keep[-lines:])
+
+
+def builder_culprits(stderr: str, graph: ModuleGraph, healthy: set[str]) -> list[Violation]:
+    """The healthy modules a failed builder run blames, most specific first.
+
+    Violation lines reported by the prelude's guards name their modules; otherwise the innermost stack
+    frame that lies in a healthy module's file names it (``BUILDER_ERROR`` with the error line).
+
+    Args:
+        stderr: the builder's stderr.
+        graph: the module graph (absolute paths of its modules).
+        healthy: keys initialized in that run.
+
+    Returns:
+        Violations to defer (empty: nothing attributable; bisect).
+    """
+    # A module that threw while initializing (UNKNOWN_ERROR) passed the verifier: it throws only in the
+    # builder's realm, which is worth saying.
+    found = [
+        Violation(k, "BUILDER_ERROR" if c == "UNKNOWN_ERROR" else c, d)
+        for k, c, d in _VIOLATION_LINE.findall(stderr)
+        if k in healthy
+    ]
+    if found:
+        return found
+    by_path = {str(m.path): k for k, m in graph.modules.items() if k in healthy}
+    m = _ERROR_LINE.search(stderr)
+    what = (m.group(1).strip() if m else builder_tail(stderr, 1))[:200]
+    for path in _FRAME_FILE.findall(stderr):
+        key = by_path.get(path)
+        if key is not None:
+            return [Violation(key, "BUILDER_ERROR", what, stack=path)]
+    return []
+
+
+def _repro(workdir: Path, script: Path, node: Path, cwd: Path, flags: tuple[str, ...]) -> Path:
+    """Write ``workdir/repro.sh``: the command that reproduces a failure (the script is kept)."""
+    cmd = [str(node), *flags, "--snapshot-blob", str(workdir / "repro.blob"), "--build-snapshot", str(script)]
+    path = workdir / "repro.sh"
+    atomic_write_text(path, f"#!/bin/sh\ncd {shlex.quote(str(cwd))} && exec {shlex.join(cmd)}\n")
+    path.chmod(0o755)
+    return path
 
 
 def build_with_acceptance(
@@ -44,141 +123,196 @@ def build_with_acceptance(
     cwd: Path,
     flags: tuple[str, ...] = (),
     reverify: Callable[[HealState], HealState] | None = None,
-    max_culprits: int = 10,
+    max_rounds: int = 12,
     progress: Progress | None = None,
-) -> BuildOutcome:
+) -> Acceptance:
     """Build ``out`` from the heal state, deferring modules until the real builder succeeds.
 
     Args:
         bp_of: blueprint for a heal state.
         state: verdicts (updated in place when a culprit is found).
         node, workdir, out, cwd, flags: as for :func:`run_node_builder`.
-        reverify: re-runs verification after a culprit is deferred (its dependents may need deferring).
-        max_culprits: bound on healing attempts.
+        reverify: re-runs verification after culprits are deferred (their dependents may need deferring).
+        max_rounds: bound on builder runs that defer something (each may defer many modules).
         progress: one-line status callback.
 
     Returns:
-        The successful :class:`BuildOutcome`.
+        An :class:`Acceptance` (``healed`` lists what was deferred and why).
 
     Raises:
-        SnapshotBuildError: the build fails even with no healthy module, or too many culprits.
+        SnapshotBuildError: the builder fails even with no healthy module (the message holds the builder's
+            last stderr lines and names a kept reproduction), or it still fails after ``max_rounds``.
     """
-    for attempt in range(max_culprits + 1):
-        outcome = _build(bp_of(state), node, workdir, out, cwd, flags, f"snapshot-{attempt}")
+    say = progress or (lambda _m: None)
+    healed: list[str] = []
+    for attempt in range(max_rounds + 1):
+        bp = bp_of(state)
+        outcome, _, script = _build(bp, node, workdir, out, cwd, flags, f"snapshot-{attempt}")
         if outcome.ok:
-            return outcome
-        if not outcome.crashed:
-            found = [Violation(k, c, d) for k, c, d in _VIOLATION_LINE.findall(outcome.stderr)]
-            if found and any(state.defer(v) for v in found):
-                if reverify:
-                    reverify(state)
-                continue
+            return Acceptance(outcome, healed)
+        found = builder_culprits(outcome.stderr, bp.graph, state.healthy)
+        if not found:
+            say("node's snapshot builder failed with no module named; bisecting the healthy set")
+            culprit = _bisect(bp, state, node=node, workdir=workdir, cwd=cwd, flags=flags, progress=say)
+            if culprit is None:
+                raise SnapshotBuildError(
+                    "node's snapshot builder fails even with no module initialized at build time; "
+                    f"its last words:\n{builder_tail(outcome.stderr)}",
+                    code="BUILTIN_CRASHES",
+                    js_stack=outcome.stderr[-3000:],
+                    hint="this is a v8snap or node bug, not a module's: please report it with "
+                    f"{_repro(workdir, script, node, cwd, flags)}; V8SNAP_DISABLE=1 runs the app plainly",
+                )
+            code = "BUILTIN_CRASHES" if outcome.crashed else "BUILDER_ERROR"
+            last = builder_tail(outcome.stderr, 1)[:160] or f"exit {outcome.returncode}"
+            found = [Violation(culprit, code, f"node --build-snapshot failed: {last} (found by bisection)")]
+        changed = [v for v in found if state.defer(v)]
+        if not changed:
             raise SnapshotBuildError(
-                "node's snapshot builder failed",
+                f"node's snapshot builder still fails after deferring {found[0].key}; its last words:\n"
+                f"{builder_tail(outcome.stderr)}",
+                module=found[0].key,
+                code=found[0].code,
                 js_stack=outcome.stderr[-3000:],
-                code="UNKNOWN_ERROR",
-                hint="run `v8snap doctor` to see the classification; V8SNAP_KEEP_CONFIG=1 keeps the script",
+                hint=f"please report it with {_repro(workdir, script, node, cwd, flags)}",
             )
-        culprit = _bisect(bp_of, state, node=node, workdir=workdir, cwd=cwd, flags=flags, progress=progress)
-        if culprit is None:
-            raise SnapshotBuildError(
-                "node's snapshot builder crashes even with no module initialized",
-                code="BUILTIN_CRASHES",
-                js_stack=outcome.stderr[-3000:],
-            )
-        if progress:
-            progress(f"builder crash traced to {culprit}: deferred")
-        state.defer(
-            Violation(culprit, "BUILTIN_CRASHES", "node --build-snapshot crashed (found by bisection)")
-        )
+        for v in changed:
+            healed.append(f"deferred {v.key}: {v.code} {v.detail} (rejected by node's builder)")
+            say(f"builder rejected {v.key} ({v.code} {v.detail[:80]}): deferred")
         if reverify:
             reverify(state)
-    raise SnapshotBuildError(f"gave up after {max_culprits} builder crashes", code="BUILTIN_CRASHES")
+    raise SnapshotBuildError(
+        f"node's snapshot builder still fails after {max_rounds} rounds of deferring modules; last:\n"
+        f"{builder_tail(outcome.stderr)}",
+        code="BUILDER_ERROR",
+        hint="run `v8snap doctor` to see the classification; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
+    )
 
 
 def _bisect(
-    bp_of: Callable[[HealState], Blueprint],
+    base: Blueprint,
     state: HealState,
     *,
     node: Path,
     workdir: Path,
     cwd: Path,
     flags: tuple[str, ...],
-    progress: Progress | None,
+    progress: Progress,
 ) -> str | None:
-    base = bp_of(state)
     order = init_order(base.graph, state.healthy)
     probe_out = workdir / "bisect.blob"
 
-    def crashes(i: int) -> bool:
-        bp = _with_healthy_prefix(base, order, i)
-        res = _build(bp, node, workdir, probe_out, cwd, flags, "bisect")
+    def fails(i: int) -> bool:
+        res, _, _ = _build(
+            _with_healthy_prefix(base, order, i), node, workdir, probe_out, cwd, flags, "bisect"
+        )
         probe_out.unlink(missing_ok=True)
-        if progress:
-            progress(f"bisect: {i}/{len(order)} healthy -> {'crash' if res.crashed else 'ok'}")
-        return res.crashed
+        progress(f"bisect: {i}/{len(order)} healthy -> {'fails' if not res.ok else 'ok'}")
+        return not res.ok
 
-    i = _first_bad(len(order), crashes)
+    i = _first_bad(len(order), fails)
     return None if i is None else order[i]
 
 
-@dataclass(frozen=True)
-class RunOutput:
-    """What one run of the app printed: exit code, stdout, stderr."""
-
-    returncode: int
-    stdout: str
-    stderr: str
+def _describe(args: tuple[str, ...]) -> str:
+    return "`" + (shlex.join(args) or "(no args)") + "`"
 
 
-def _run(cmd: list[str], cwd: Path, timeout: float) -> RunOutput:
-    env = {k: v for k, v in os.environ.items() if k not in ("NODE_OPTIONS", "V8SNAP_DISABLE")}
-    try:
-        p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return RunOutput(-1, "", f"timed out after {timeout:.0f} s")
-    return RunOutput(p.returncode, p.stdout, p.stderr)
+class OutputCheck:
+    """One trace command, run plainly and from blobs; differences judged under a learned mask.
 
-
-def compare_output(
-    node: Path, blob: Path, entry: Path, args: tuple[str, ...], cwd: Path, *, timeout: float = 60.0
-) -> str | None:
-    """Run the app plainly (twice) and from ``blob``; describe the difference, or None when identical.
-
-    A plain run whose output differs between two runs (timestamps, random ids) cannot be compared:
-    then None is returned (nothing to check against).
-
-    Args:
-        node: node binary.
-        blob: snapshot blob.
-        entry: absolute path of the app's main module.
-        args: the trace command's arguments.
-        cwd: working directory (the app root).
-        timeout: seconds per run.
-
-    Returns:
-        A one-line description of the first difference (exit code, stdout line), or None.
+    The plain runs are made once and reused for every blob compared (bisection steps included). A blob
+    run that breaks the mask is shown to up to ``max_plain`` plain runs in all before it counts: a value
+    that merely happened to agree in the first plain runs is then masked too.
     """
-    plain = _run([str(node), str(entry), *args], cwd, timeout)
-    again = _run([str(node), str(entry), *args], cwd, timeout)
-    if (plain.returncode, plain.stdout) != (again.returncode, again.stdout):
+
+    def __init__(
+        self,
+        node: Path,
+        entry: Path,
+        args: tuple[str, ...],
+        cwd: Path,
+        *,
+        timeout: float,
+        progress: Progress,
+        first_plain: int = 2,
+        max_plain: int = 5,
+    ) -> None:
+        self.node, self.entry, self.args, self.cwd = node, entry, args, cwd
+        self.timeout, self.say = timeout, progress
+        self.first_plain, self.max_plain = first_plain, max_plain
+        self.plain: list[RunOutput] = []
+        self.masks: tuple[StreamMask, StreamMask] | None = None
+
+    def _plain_run(self) -> RunOutput:
+        self.say(
+            f"output check {_describe(self.args)}: plain run {len(self.plain) + 1} "
+            f"(time limit {self.timeout:.0f} s)"
+        )
+        run = run_app([str(self.node), str(self.entry), *self.args], self.cwd, self.timeout)
+        if run.timed_out:
+            self.say(
+                f"output check {_describe(self.args)}: the plain run reached the "
+                f"{self.timeout:.0f} s limit and was ended"
+            )
+        self.plain.append(run)
+        self.masks = (learn_mask([p.stdout for p in self.plain]), learn_mask([p.stderr for p in self.plain]))
+        return run
+
+    def skip_reason(self) -> str | None:
+        """Make the first plain runs; a reason not to compare (the app does not finish), else None."""
+        while len(self.plain) < self.first_plain:
+            if self._plain_run().timed_out:
+                return (
+                    f"{_describe(self.args)} not compared: the plain run did not finish in "
+                    f"{self.timeout:.0f} s (a server or watcher? give trace args that exit)"
+                )
         return None
-    snap = _run([str(node), "--snapshot-blob", str(blob), *args], cwd, timeout)
-    if snap.returncode != plain.returncode:
-        tail = snap.stderr.strip().splitlines()[-1:] or [""]
-        return f"exit code {snap.returncode} from the blob, {plain.returncode} plain: {tail[0][:200]}"
-    if snap.stdout != plain.stdout:
-        a, b = plain.stdout.splitlines(), snap.stdout.splitlines()
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            if x != y:
-                return f"stdout line {i + 1}: plain {x[:120]!r}, blob {y[:120]!r}"
-        return f"stdout has {len(b)} lines from the blob, {len(a)} plain"
-    return None
+
+    def _judge(self, snap: RunOutput) -> str | None:
+        assert self.masks is not None
+        codes = {p.returncode for p in self.plain}
+        if len(codes) == 1 and snap.returncode not in codes:
+            tail = builder_tail(snap.stderr, 1)
+            return f"exit code {snap.returncode} from the blob, {codes.pop()} plain: {tail[:200]}"
+        for name, mask, text in (
+            ("stdout", self.masks[0], snap.stdout),
+            ("stderr", self.masks[1], snap.stderr),
+        ):
+            diff = first_difference(mask, text)
+            if diff is not None:
+                return f"{name} {diff}"
+        return None
+
+    def difference(self, blob: Path) -> str | None:
+        """Run the app from ``blob`` and describe how it differs from the plain runs, or None."""
+        if self.skip_reason() is not None:
+            return None
+        cmd = [str(self.node), "--snapshot-blob", str(blob), "--", *self.args]
+        snap = run_app(cmd, self.cwd, self.timeout)
+        if snap.timed_out:
+            return f"the run from the blob did not finish in {self.timeout:.0f} s (plain runs did)"
+        diff = self._judge(snap)
+        while diff is not None and len(self.plain) < self.max_plain:
+            self._plain_run()
+            diff = self._judge(snap)
+        return diff
+
+    def masked(self) -> list[str]:
+        """What the comparison ignores, one line each (stream, line, the line with ``…`` where masked)."""
+        if self.masks is None:
+            return []
+        return [
+            f"{_describe(self.args)} {name} {m}"
+            for name, mask in (("stdout", self.masks[0]), ("stderr", self.masks[1]))
+            for m in mask.masked()
+        ]
 
 
 def check_app_output(
     bp_of: Callable[[HealState], Blueprint],
     state: HealState,
+    acceptance: Acceptance,
     *,
     node: Path,
     workdir: Path,
@@ -186,65 +320,83 @@ def check_app_output(
     cwd: Path,
     entry: Path,
     trace_args: tuple[tuple[str, ...], ...],
+    timeout: float = 60.0,
     flags: tuple[str, ...] = (),
     reverify: Callable[[HealState], HealState] | None = None,
     progress: Progress | None = None,
-) -> list[str]:
-    """Run each trace command from the built ``blob`` and compare with a plain run; heal mismatches.
+) -> None:
+    """Run each trace command from ``blob`` and plainly, compare; heal mismatches (updates ``acceptance``).
 
     On a mismatch the healthy set is bisected (builds of init-order prefixes, each run and compared),
     the culprit deferred with ``OUTPUT_MISMATCH`` and ``blob`` rebuilt. A blob that builds is not proof:
     a module can build fine and misbehave at first use.
 
-    Returns:
-        Human-readable notes (one per mismatch found and what was done about it).
-
     Raises:
-        SnapshotBuildError: the output still differs with no module healthy (the loader's fault), or
-            the rebuild after healing fails.
+        SnapshotBuildError: the output still differs with no module healthy (the loader's fault: the error
+            names a kept reproduction), or the rebuild after healing fails.
     """
-    notes: list[str] = []
+    say = progress or (lambda _m: None)
     probe = workdir / "output-check.blob"
     for args in trace_args:
-        for _ in range(3):
-            diff = compare_output(node, blob, entry, args, cwd)
+        check = OutputCheck(node, entry, args, cwd, timeout=timeout, progress=say)
+        skip = check.skip_reason()
+        if skip is not None:
+            acceptance.skipped.append(skip)
+            continue
+        for _ in range(5):
+            diff = check.difference(blob)
             if diff is None:
                 break
-            notes.append(f"output of `{' '.join(args) or '(no args)'}` differs: {diff}")
-            if progress:
-                progress(f"blob output differs from plain ({diff}); bisecting")
+            say(f"output of {_describe(args)} from the blob differs ({diff}); bisecting")
             base = bp_of(state)
             order = init_order(base.graph, state.healthy)
 
             def differs(
-                i: int, order: list[str] = order, base: Blueprint = base, args: tuple[str, ...] = args
+                i: int, order: list[str] = order, base: Blueprint = base, check: OutputCheck = check
             ) -> bool:
-                bp = _with_healthy_prefix(base, order, i)
-                res = _build(bp, node, workdir, probe, cwd, flags, "output-bisect")
-                bad = not res.ok or compare_output(node, probe, entry, args, cwd) is not None
+                res, _, _ = _build(
+                    _with_healthy_prefix(base, order, i), node, workdir, probe, cwd, flags, "output-bisect"
+                )
+                bad = not res.ok or check.difference(probe) is not None
                 probe.unlink(missing_ok=True)
                 return bad
 
             culprit = _first_bad(len(order), differs)
             if culprit is None:
+                _, _, script = _build(
+                    _with_healthy_prefix(base, order, 0), node, workdir, probe, cwd, flags, "output-repro"
+                )
                 raise SnapshotBuildError(
-                    f"the app's output from the blob differs from a plain run: {diff}",
+                    f"the app's output from the blob differs from a plain run ({_describe(args)}: {diff}) "
+                    "even with no module initialized at build time",
                     code="OUTPUT_MISMATCH",
-                    hint="this is a loader bug, not a module's: please report it",
+                    hint="this is a v8snap loader bug, not a module's: please report it with "
+                    f"{_repro(workdir, script, node, cwd, flags)} (then run the blob with "
+                    f"`node --snapshot-blob {workdir / 'repro.blob'} -- ARGS`); "
+                    "V8SNAP_DISABLE=1 runs the app plainly",
                 )
             key = order[culprit]
-            notes.append(f"deferred {key} (OUTPUT_MISMATCH)")
-            if progress:
-                progress(f"output mismatch traced to {key}: deferred")
+            acceptance.healed.append(f"deferred {key}: OUTPUT_MISMATCH {diff}")
+            say(f"output mismatch traced to {key}: deferred")
             state.defer(Violation(key, "OUTPUT_MISMATCH", diff))
             if reverify:
                 reverify(state)
-            outcome = _build(bp_of(state), node, workdir, blob, cwd, flags, "snapshot-output")
+            outcome, _, _ = _build(bp_of(state), node, workdir, blob, cwd, flags, "snapshot-output")
             if not outcome.ok:
                 raise SnapshotBuildError(
-                    "rebuild after an output mismatch failed", js_stack=outcome.stderr[-3000:]
+                    f"rebuild after an output mismatch failed:\n{builder_tail(outcome.stderr)}",
+                    js_stack=outcome.stderr[-3000:],
+                    code="BUILDER_ERROR",
+                    hint="please report it; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
                 )
-    return notes
+            acceptance.outcome = outcome
+        else:
+            raise SnapshotBuildError(
+                f"the app's output from the blob still differs after deferring 5 modules: {diff}",
+                code="OUTPUT_MISMATCH",
+                hint="run `v8snap doctor`; V8SNAP_DISABLE=1 runs the app plainly",
+            )
+        acceptance.masked.extend(check.masked())
 
 
 def _with_healthy_prefix(base: Blueprint, order: list[str], i: int) -> Blueprint:
@@ -266,47 +418,3 @@ def _first_bad(n: int, bad: Callable[[int], bool]) -> int | None:
         else:
             lo = mid
     return hi - 1
-
-
-def run_mksnapshot(
-    mksnapshot: Path, script: Path, out_dir: Path, *, extra: tuple[str, ...] = (), timeout: float = 600
-) -> Path:
-    """Hand the snapshot script to a user-supplied Electron ``mksnapshot`` (``--profile electron``).
-
-    Runs ``mksnapshot SCRIPT --output_dir OUT_DIR [extra...]`` (the electron-mksnapshot CLI), which
-    writes ``snapshot_blob.bin`` (and ``v8_context_snapshot.bin``) into ``out_dir``.
-
-    Args:
-        mksnapshot: path of the mksnapshot executable.
-        script: the snapshot script (doctored with the ``electron`` profile).
-        out_dir: output directory (created).
-        extra: further arguments passed through.
-        timeout: seconds before mksnapshot is killed.
-
-    Returns:
-        Path of ``snapshot_blob.bin``.
-
-    Raises:
-        SnapshotBuildError: mksnapshot is missing, fails, times out, or writes no blob.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if not mksnapshot.is_file():
-        raise SnapshotBuildError(f"mksnapshot not found: {mksnapshot}", hint="pass --mksnapshot PATH")
-    try:
-        proc = subprocess.run(
-            [str(mksnapshot), str(script), "--output_dir", str(out_dir), *extra],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise SnapshotBuildError(f"mksnapshot timed out after {timeout:.0f} s") from exc
-    blob = out_dir / "snapshot_blob.bin"
-    if proc.returncode != 0 or not blob.is_file():
-        raise SnapshotBuildError(
-            f"mksnapshot failed (exit {proc.returncode})",
-            js_stack=(proc.stderr or proc.stdout)[-3000:],
-            code="BUILTIN_CRASHES" if proc.returncode < 0 else "UNKNOWN_ERROR",
-            hint="run `v8snap doctor --profile electron` to see which modules are deferred",
-        )
-    return blob

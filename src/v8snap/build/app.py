@@ -12,7 +12,7 @@ from pathlib import Path
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
-from v8snap.build.acceptance import build_with_acceptance, check_app_output
+from v8snap.build.acceptance import Acceptance, build_with_acceptance, check_app_output
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
@@ -21,10 +21,12 @@ from v8snap.doctor.meta import FileStamp, SnapshotMeta
 from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
 from v8snap.doctor.violations import Violation
 from v8snap.graph import ModuleGraph, discover_graph
+from v8snap.graph.model import ModuleInfo
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
+from v8snap.rewrite.dynamic_import import has_dynamic_import_hint, rewrite_dynamic_imports
 from v8snap.runtime.launcher import write_launcher
-from v8snap.util import atomic_write_text, sha256_file
+from v8snap.util import atomic_move, atomic_write_text, sha256_file
 
 Progress = Callable[[str], None]
 
@@ -39,6 +41,9 @@ class BuildReport:
         launcher: path of the launcher script.
         reused_verdicts: True when the previous meta's verdicts were reused (nothing changed).
         seconds: total wall time.
+        acceptance: what the builder and the output check healed, masked and skipped.
+        on_disk: modules loaded at startup that stay on disk (ES modules, native addons, modules left out
+            of the blob), key -> why.
     """
 
     meta: SnapshotMeta
@@ -46,18 +51,38 @@ class BuildReport:
     launcher: Path
     reused_verdicts: bool
     seconds: float
+    acceptance: Acceptance
+    on_disk: dict[str, str]
 
 
 def _in_node_modules(key: str) -> bool:
     return "/node_modules/" in key
 
 
+def _import_unplaceable(key: str, info: ModuleInfo) -> bool:
+    """A CJS module with an ``import()`` the rewrite cannot route (it would fail from the blob)."""
+    if info.kind != "cjs":
+        return False
+    try:
+        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return False
+    return has_dynamic_import_hint(source) and rewrite_dynamic_imports(key, source) is None
+
+
 def snapshot_graph(graph: ModuleGraph, mode: str) -> ModuleGraph:
-    """The part of ``graph`` that goes into the blob (dev mode: node_modules only)."""
-    if mode != "dev":
-        return graph
-    kept = {k: m for k, m in graph.modules.items() if _in_node_modules(k)}
-    return replace(graph, modules=kept)
+    """The part of ``graph`` that goes into the blob.
+
+    Left out (they load from disk through node's own loader): app modules in dev mode (node_modules
+    only), and CJS modules whose ``import()`` cannot be routed to the run-time import
+    (:mod:`v8snap.rewrite.dynamic_import`).
+    """
+    kept = {
+        k: m
+        for k, m in graph.modules.items()
+        if (mode != "dev" or _in_node_modules(k)) and not _import_unplaceable(k, m)
+    }
+    return graph if len(kept) == len(graph.modules) else replace(graph, modules=kept)
 
 
 def _discover(cfg: SnapshotConfig, node: Path, say: Progress) -> tuple[ModuleGraph, ModuleGraph, float]:
@@ -86,7 +111,7 @@ def doctor_options(
     jobs: int | None = None,
     previous_healthy: frozenset[str] = frozenset(),
     previous_deferred: frozenset[str] = frozenset(),
-    transform_of: Callable[[frozenset[str]], Callable[[str, str], str]] | None = None,
+    transform_of: Callable[[frozenset[str], bool], Callable[[str, str], str]] | None = None,
 ) -> DoctorOptions:
     """The doctor's options for an app: cache in ``APP/.v8snap/doctor-cache.json``, seeds, profile.
 
@@ -146,9 +171,13 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     work.mkdir(parents=True, exist_ok=True)
 
     full_graph, graph, seconds = _discover(cfg, node, say)
-    full_graph.write(out_dir)
     timings["graph"] = seconds * 1000
-    say(f"graph: {len(full_graph.modules)} modules loaded at startup, {len(graph.modules)} to snapshot")
+    on_disk = on_disk_modules(full_graph, graph)
+    say(
+        f"graph: {len(full_graph.modules)} modules loaded at startup, "
+        f"{len(full_graph.modules) - len(on_disk)} to snapshot"
+        + (f", {len(on_disk)} stay on disk ({_count_reasons(on_disk)})" if on_disk else "")
+    )
 
     say("probing built-ins supported by node's snapshot builder")
     verdicts = probe_builtins(node)
@@ -174,7 +203,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
 
     def bp_of(s: HealState) -> Blueprint:
         return Blueprint(
-            transform=transform_of(frozenset(s.deferred | s.norewrite)) if transform_of else None,
+            transform=transform_of(frozenset(s.deferred | s.norewrite), True) if transform_of else None,
             graph=graph,
             healthy=frozenset(s.healthy),
             deferred=frozenset(s.deferred),
@@ -213,12 +242,15 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
 
         say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
         t = time.perf_counter()
-        outcome = build_with_acceptance(
+        # The candidate blob stays in work/ until every check has passed: a failed build leaves the
+        # previous blob, meta and launcher in place and in use.
+        candidate = work / "snapshot.blob"
+        accepted = build_with_acceptance(
             bp_of,
             state,
             node=node,
             workdir=work,
-            out=cfg.blob_path,
+            out=candidate,
             cwd=root,
             reverify=reverify,
             progress=say,
@@ -226,16 +258,19 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
         check_app_output(
             bp_of,
             state,
+            accepted,
             node=node,
             workdir=work,
-            blob=cfg.blob_path,
+            blob=candidate,
             cwd=root,
             entry=full_graph.root / full_graph.entry[2:],
             trace_args=cfg.trace_args,
+            timeout=cfg.timeout,
             reverify=reverify,
             progress=say,
         )
         state = doc.state
+        outcome = accepted.outcome
         timings["build"] = (time.perf_counter() - t) * 1000
         cache_keys = doc.cache_keys
 
@@ -256,6 +291,11 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
         }
         for k, h in hashes.items()
     }
+    # Swap in: blob, then meta, then launcher. Between the first two renames the launcher sees a blob
+    # newer than its meta and runs the app plainly: nothing stale is ever served.
+    blob_sha = sha256_file(candidate)
+    atomic_move(candidate, cfg.blob_path)
+    full_graph.write(out_dir)
     stamps = {"blob": FileStamp.of(cfg.blob_path), "node": FileStamp.of(node)}
     if lock is not None:
         stamps["lockfile"] = FileStamp.of(lock)
@@ -266,7 +306,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
         deferred_hash_file=lock.name if lock else "",
         deferred_hash=sha256_file(lock) if lock else "",
         fingerprint=fp,
-        blob_sha256=sha256_file(cfg.blob_path),
+        blob_sha256=blob_sha,
         blob_size=outcome.blob_size,
         entry=graph.entry if graph.entry in graph.modules else full_graph.entry,
         mode=cfg.mode,
@@ -280,7 +320,29 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     launcher = write_launcher(cfg, meta, node, full_graph.root / full_graph.entry[2:])
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0)
+    return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0, accepted, on_disk)
+
+
+def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph) -> dict[str, str]:
+    """Modules loaded at startup that do not go into the blob, key -> why (for the build summary)."""
+    out: dict[str, str] = {}
+    for k, m in full_graph.modules.items():
+        if k not in graph.modules:
+            out[k] = "app code in dev mode" if not _in_node_modules(k) else "import() it cannot route"
+        elif m.kind == "esm":
+            out[k] = "ES module"
+        elif m.kind == "native":
+            out[k] = "native addon"
+    return out
+
+
+def _count_reasons(on_disk: dict[str, str]) -> str:
+    counts: dict[str, int] = {}
+    for why in on_disk.values():
+        counts[why] = counts.get(why, 0) + 1
+    return ", ".join(
+        f"{n} {why}{'s' if n > 1 and why.endswith('module') else ''}" for why, n in counts.items()
+    )
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class DoctorOptions:
     previous_healthy: frozenset[str] = frozenset()
     previous_deferred: frozenset[str] = frozenset()
     previous_reasons: dict[str, Violation] = field(default_factory=dict)
-    transform_of: Callable[[frozenset[str]], Callable[[str, str], str]] | None = None
+    transform_of: Callable[[frozenset[str], bool], Callable[[str, str], str]] | None = None
 
 
 @dataclass
@@ -299,7 +299,7 @@ class Doctor:
         if self.opt.transform_of is not None:
             if self.transform_key == non_healthy and self.pool.bundle is not None:
                 return
-            transform = self.opt.transform_of(non_healthy)
+            transform = self.opt.transform_of(non_healthy, final)
             self.transform_key = non_healthy
         elif self.pool.bundle is not None:
             return
@@ -316,7 +316,9 @@ class Doctor:
         )
         bundle = write_bundle(bp, self.opt.workdir, profile=self.opt.profile)
         for k, why in bundle.norewrite.items():
-            if self.verdict.get(k) != "norewrite":
+            # A fixed verdict (the main module, an explicit defer) is the user's or the graph's: the
+            # printer's refusal must not relabel it, or a cached build (no bundle made) would differ.
+            if self.verdict.get(k) != "norewrite" and k not in self.fixed:
                 self._set(k, "norewrite", Violation(k, "REWRITE_INVALID", why))
                 self.fixed.add(k)
         self.pool.load(bundle, {k: v in ("deferred", "norewrite") for k, v in self.verdict.items() if v})
@@ -562,7 +564,7 @@ def run_doctor(
         A :class:`DoctorResult`.
 
     Raises:
-        RuntimeError: a worker cannot start (broken node binary).
+        NodeProcessError: a worker cannot start or load the bundle (broken node binary).
     """
     with Doctor(graph, hashes, options, progress) as doc:
         return doc.heal()

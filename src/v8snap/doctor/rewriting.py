@@ -28,7 +28,7 @@ def rewrite_transform(
     profile: str = "node",
     builtin_verdicts: dict[str, str] | None = None,
     printer: Printer | None = None,
-) -> Callable[[frozenset[str]], SourceTransform]:
+) -> Callable[[frozenset[str], bool], SourceTransform]:
     """``non_healthy -> transform`` for :class:`~v8snap.blueprint.Blueprint` and the verifier bundle.
 
     The transform is :class:`v8snap.blueprint.printer.Printer` (lazy requires of non-healthy modules and
@@ -42,13 +42,20 @@ def rewrite_transform(
         printer: the printer to use (the caller keeps it to read its licences); default: a new one.
 
     Returns:
-        A factory of source transforms; a transform raises :class:`NorewriteSignal` for norewrite.
+        A factory ``(non_healthy, final=True) -> transform``; a transform raises :class:`NorewriteSignal`
+        for norewrite. ``final`` (the build's script and the doctor's final check) prints the modules in
+        ``non_healthy`` without rewrites; ``final=False`` (classification) rewrites every module.
     """
     printer = printer or Printer(graph, builtin_verdicts or {}, profile)
 
-    def factory(non_healthy: frozenset[str]) -> SourceTransform:
+    def factory(non_healthy: frozenset[str], final: bool = True) -> SourceTransform:
         def transform(key: str, source: str) -> str:
-            text = printer.print(key, source, non_healthy)
+            # In the blob (final), a module that is not healthy runs at run time, exactly as in a plain
+            # run: no lazy requires or getters there (they would move its requires' side effects and its
+            # initializers' reads of the clock or process state to first use); comments and one-byte only.
+            # While classifying, every module is printed as it would be if it were healthy.
+            rewrite = not (final and key in non_healthy)
+            text = printer.print(key, source, non_healthy, rewrite=rewrite)
             why = printer.results[key].norewrite
             if why:
                 raise NorewriteSignal(why)

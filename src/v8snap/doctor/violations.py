@@ -48,6 +48,11 @@ CODES: dict[str, tuple[Consequence, str]] = {
     "OUTPUT_MISMATCH": (Consequence.DEFER, "the app's output from the blob differed from a plain run"),
     "EXPLICIT_DEFER": (Consequence.DEFER, "deferred explicitly (--previous-deferred)"),
     "MAIN_MODULE": (Consequence.DEFER, "is the app's main module: it runs the program"),
+    "DYNAMIC_IMPORT": (
+        Consequence.DEFER,
+        "calls import() at load time (the builder cannot load ES modules; it runs at run time)",
+    ),
+    "BUILDER_ERROR": (Consequence.DEFER, "threw inside node's snapshot builder (not in the verifier)"),
 }
 
 

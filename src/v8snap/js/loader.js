@@ -129,6 +129,23 @@ function __v8snap_makeRuntime(state) {
     mod.id = '.';
   }
 
+  // Dynamic import from code compiled into the blob (prelude.js `__v8snap_import`): a one-line thunk
+  // compiled by Node's CommonJS loader under the module's filename has the dynamic-import callback the
+  // builder's code lacks, and resolves the specifier against that file as a plain run does.
+  const importThunks = new Map(); // filename -> (specifier, options) => Promise
+  state.dynamicImport = function dynamicImport(filename, specifier, options) {
+    let thunk = importThunks.get(filename);
+    if (thunk === undefined) {
+      const m = new Module(filename, null);
+      m.filename = filename;
+      m.paths = Module._nodeModulePaths(path.dirname(filename));
+      m._compile('module.exports = (s, o) => (o === undefined ? import(s) : import(s, o));', filename);
+      thunk = m.exports;
+      importThunks.set(filename, thunk);
+    }
+    return thunk(specifier, options);
+  };
+
   runtime.install = function install() {
     Module._load = function v8snapLoad(request, parent, isMain) {
       const key = targetOf(request, parent);

@@ -106,6 +106,21 @@ function __v8snap_makeState(config, definitions) {
     }
     throw err;
   };
+  // `import(x)` in a registry module is printed as `__v8snap_import(key, x)` (rewrite/dynamic_import.py):
+  // code compiled by the builder has no dynamic-import callback. At build time an import is a violation
+  // (the module stays a definition, run at run time); the loader answers it after deserialization.
+  state.dynamicImport = null; // set by loader.js at run time: (filename, specifier, options) -> Promise
+  // Not enumerable: apps that list globals (leak checks) see what a plain run has.
+  Object.defineProperty(globalThis, '__v8snap_import', {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: function __v8snap_import(key, specifier, options) {
+      if (state.dynamicImport !== null) return state.dynamicImport(state.filenameOf(key), specifier, options);
+      if (state.building()) state.violate('DYNAMIC_IMPORT', String(specifier));
+      return Promise.reject(new Error(`v8snap: import(${JSON.stringify(String(specifier))}) at build time`));
+    },
+  });
   // Hazards accepted knowingly: 'CODE', 'CODE:detail', optionally scoped to modules whose key contains
   // a path part: 'TIME_READ:Date.now()@/node_modules/lodash/'.
   state.allowed = function allowed(key, code, detail) {

@@ -1,0 +1,69 @@
+"""Dynamic ``import()`` in code compiled into the blob: route it through a run-time import.
+
+Code that node's snapshot builder compiles has no dynamic-import host options: called from the blob,
+``import(x)`` rejects with ``ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`` (observed on node 24.19; DESIGN §11
+"measured feasibility"). Every ``import(...)`` call in a module that goes into the registry is therefore
+rewritten into ``__v8snap_import("<key>", ...)``. The prelude defines that global: at build time a call is
+the ``DYNAMIC_IMPORT`` violation (a module that imports at load stays a definition run at run time); after
+deserialization the loader answers it with a one-line thunk compiled by node's own CommonJS loader under
+the module's filename, so the specifier resolves against that file and the import behaves as in a plain
+run (same resolution, same ``import.meta`` of the target, no warning).
+
+Only the ``import`` token of the call and a first argument are touched: columns after the call shift by the
+inserted text on that line only, so stack traces keep their line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from v8snap.rewrite.syntax import parse
+
+#: The global the rewrite calls (defined by ``js/prelude.js``, answered by ``js/loader.js``).
+IMPORT_HOOK = "__v8snap_import"
+
+_HINT = re.compile(r"\bimport\s*\(")
+
+
+def has_dynamic_import_hint(source: str) -> bool:
+    """Cheap pre-filter: could ``source`` contain an ``import(...)`` call (text match, may be a comment)?"""
+    return _HINT.search(source) is not None
+
+
+def rewrite_dynamic_imports(key: str, source: str) -> str | None:
+    """``source`` with each ``import(args)`` call made ``__v8snap_import("<key>", args)``.
+
+    Args:
+        key: the module's key (``./node_modules/x/index.js``): the loader maps it to the filename that
+            specifiers resolve against.
+        source: the module's text (a CommonJS body).
+
+    Returns:
+        The rewritten text (``source`` itself when there is no ``import()`` call), or None when the module
+        has an ``import(`` the parser cannot place (a syntax error in tree-sitter's view): such a module
+        must not go into the registry (its import would fail from the blob); it loads from disk.
+    """
+    if not has_dynamic_import_hint(source):
+        return source
+    data = source.encode("utf-8", "surrogateescape")
+    tree = parse(data)
+    calls: list[tuple[int, int]] = []  # (start of `import`, end of `(`)
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if fn is not None and fn.type == "import" and args is not None and args.child_count:
+                calls.append((fn.start_byte, args.children[0].end_byte))
+        stack.extend(node.children)
+    if not calls:
+        return source
+    if tree.root_node.has_error:
+        return None
+    prefix = (IMPORT_HOOK + "(" + json.dumps(key) + ", ").encode()
+    out = bytearray(data)
+    for start, open_end in sorted(calls, reverse=True):
+        out[start:open_end] = prefix
+    return out.decode("utf-8", "surrogateescape")

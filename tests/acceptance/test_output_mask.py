@@ -1,0 +1,40 @@
+"""The output check's mask: what varies between plain runs is ignored token by token, nothing else."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from v8snap.build.output import first_difference, learn_mask
+
+
+def test_duration_is_masked_but_the_rest_of_the_line_is_checked() -> None:
+    mask = learn_mask(["ok\n  2 passing (3ms)\n", "ok\n  2 passing (5ms)\n"])
+    assert first_difference(mask, "ok\n  2 passing (7ms)\n") is None
+    diff = first_difference(mask, "ok\n  3 passing (7ms)\n")
+    assert diff is not None and "line 2" in diff
+    assert first_difference(mask, "OK\n  2 passing (7ms)\n") is not None
+    assert mask.masked() == ["line 2: '2 passing (…ms)'"]
+
+
+def test_identical_plain_runs_compare_exactly() -> None:
+    mask = learn_mask(["pid 42\n", "pid 42\n"])
+    assert first_difference(mask, "pid 42\n") is None
+    assert first_difference(mask, "pid 43\n") is not None
+    assert mask.masked() == []
+
+
+def test_line_count_must_match_and_varying_counts_fall_back_to_digit_blind() -> None:
+    mask = learn_mask(["a\nb\n", "a\nb\n"])
+    assert first_difference(mask, "a\nb\nc\n") is not None
+    varying = learn_mask(["t=1\n", "t=1\nt=2\n"])
+    assert varying.lines is None and varying.digit_blind is None  # cannot be compared at all
+    same_shape = learn_mask(["took 10 ms\n", "took 9 ms\n"])
+    assert first_difference(same_shape, "took 123 ms\n") is None
+
+
+@given(st.lists(st.text(alphabet="ab1 \n", max_size=30), min_size=1, max_size=4))
+def test_every_plain_run_fits_its_own_mask(texts: list[str]) -> None:
+    mask = learn_mask(texts)
+    for t in texts:
+        assert first_difference(mask, t) is None

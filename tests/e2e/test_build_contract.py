@@ -1,0 +1,123 @@
+"""Issue #9, the build contract: a blob that behaves like the plain run, or one clear reason.
+
+Each test builds a tiny app without dependencies that reproduces one class of failure seen on real apps.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.e2e.helpers import run_launcher, run_plain
+
+from v8snap.build.app import build_app
+from v8snap.config import SnapshotConfig
+from v8snap.doctor.meta import SnapshotMeta
+from v8snap.errors import SnapshotBuildError
+
+pytestmark = pytest.mark.real
+
+
+def _app(root: Path, files: dict[str, str], **pkg: object) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text(json.dumps({"name": root.name, "main": "index.js", **pkg}))
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _same(node: Path, app: Path, args: list[str]) -> None:
+    plain, snap = run_plain(node, app, args), run_launcher(app, args)
+    assert (snap.stdout, snap.stderr, snap.returncode) == (plain.stdout, plain.stderr, plain.returncode)
+
+
+def _verdict(app: Path, key: str) -> tuple[str, str]:
+    m = SnapshotMeta.read(app / ".v8snap" / "snapshot-meta.json").modules[key]
+    return str(m["verdict"]), str((m.get("reason") or {}).get("code", ""))
+
+
+def test_trace_args_starting_with_dashes_reach_the_app(tmp_path: Path, node: Path) -> None:
+    app = _app(tmp_path / "dashes", {"index.js": "console.log(JSON.stringify(process.argv.slice(2)));\n"})
+    build_app(SnapshotConfig(app, trace_args=(("--reporter", "dot", "test/"),)))
+    _same(node, app, ["--reporter", "dot", "test/"])
+
+
+def test_output_that_varies_between_runs_is_masked_not_a_mismatch(tmp_path: Path, node: Path) -> None:
+    app = _app(
+        tmp_path / "varies",
+        {
+            "lib.js": "exports.n = 2;\n",
+            "index.js": "const t = process.hrtime.bigint();\n"
+            "const ms = Number(process.hrtime.bigint() - t) % 97;\n"
+            "console.log(`  ${require('./lib').n} passing (${ms}ms)`);\n"
+            "console.log('id', Math.random().toString(36).slice(2, 8));\nconsole.log('done');\n",
+        },
+    )
+    report = build_app(SnapshotConfig(app))
+    assert report.acceptance.healed == []
+    masked = " ".join(report.acceptance.masked)
+    assert "passing (…ms)" in masked, report.acceptance.masked
+    assert _verdict(app, "./lib.js")[0] == "healthy"
+
+
+def test_builder_exception_defers_the_module_named_in_the_stack(tmp_path: Path, node: Path) -> None:
+    # Passes the verifier, throws only inside node's builder (as prettier's import() and undici's
+    # WebAssembly did): the builder's stack names the file; acceptance defers it and says why.
+    app = _app(
+        tmp_path / "throws",
+        {
+            "picky.js": "if (require('v8').startupSnapshot.isBuildingSnapshot()) "
+            "throw new Error('Not supported here');\nexports.ok = 'picky ok';\n",
+            "async.js": "async function init() { if (require('v8').startupSnapshot.isBuildingSnapshot()) "
+            "throw new ReferenceError('Wasm is not defined'); }\ninit();\nexports.ok = 'async ok';\n",
+            "fine.js": "exports.ok = 'fine';\n",
+            "index.js": "console.log(require('./picky').ok, require('./async').ok, require('./fine').ok);\n",
+        },
+    )
+    report = build_app(SnapshotConfig(app))
+    assert _verdict(app, "./picky.js") == ("deferred", "BUILDER_ERROR")
+    assert _verdict(app, "./async.js") == ("deferred", "BUILDER_ERROR")
+    assert _verdict(app, "./fine.js") == ("healthy", "")
+    assert any("Not supported here" in h for h in report.acceptance.healed), report.acceptance.healed
+    _same(node, app, [])
+
+
+def test_dynamic_import_from_blob_code_works_at_run_time(tmp_path: Path, node: Path) -> None:
+    app = _app(
+        tmp_path / "dynimport",
+        {
+            "esm/x.mjs": "export const v = 42; export const where = import.meta.url.slice(-10);\n",
+            "lazy.js": "exports.load = () => import('./esm/x.mjs');\n",
+            "eager.js": "exports.p = import('./esm/x.mjs');\n",
+            "index.js": "require('./lazy').load().then((m) => console.log('lazy', m.v, m.where))\n"
+            "  .then(() => require('./eager').p).then((m) => console.log('eager', m.v));\n",
+        },
+    )
+    build_app(SnapshotConfig(app))
+    assert _verdict(app, "./lazy.js") == ("healthy", "")
+    assert _verdict(app, "./eager.js") == ("deferred", "DYNAMIC_IMPORT")
+    _same(node, app, [])
+    assert run_launcher(app, []).stdout == "lazy 42 /esm/x.mjs\neager 42\n"
+
+
+def test_failed_build_leaves_the_previous_blob_and_meta_in_use(tmp_path: Path, node: Path) -> None:
+    app = _app(
+        tmp_path / "keep", {"lib.js": "exports.x = 1;\n", "index.js": "console.log(require('./lib').x);\n"}
+    )
+    build_app(SnapshotConfig(app))
+    out = app / ".v8snap"
+    before = {p.name: p.read_bytes() for p in (out / "snapshot.blob", out / "snapshot-meta.json")}
+    # Output that only the blob's process can differ in, whatever is healthy: the tool's own fault class.
+    (app / "index.js").write_text("console.log(require('./lib').x, typeof globalThis.__v8snap_import);\n")
+    with pytest.raises(SnapshotBuildError) as info:
+        build_app(SnapshotConfig(app))
+    assert "please report" in info.value.hint and "repro.sh" in info.value.hint
+    assert {p.name: p.read_bytes() for p in (out / "snapshot.blob", out / "snapshot-meta.json")} == before
+
+
+def test_endless_startup_is_ended_and_the_skipped_check_reported(tmp_path: Path, node: Path) -> None:
+    app = _app(tmp_path / "endless", {"index.js": "console.log('up');\nsetInterval(() => {}, 1000);\n"})
+    report = build_app(SnapshotConfig(app, timeout=4))
+    assert report.acceptance.skipped and "did not finish in 4 s" in report.acceptance.skipped[0]
