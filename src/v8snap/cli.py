@@ -14,7 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from v8snap.config import KNOWN_BENIGN_HAZARDS
-from v8snap.errors import V8SnapError
+from v8snap.errors import (
+    AppNotFoundError,
+    FileSystemError,
+    NoSnapshotError,
+    SnapshotStaleError,
+    V8SnapError,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -35,15 +41,41 @@ NodeOpt = Annotated[
 ]
 
 
-def _config(app_dir: Path, **kw: object):  # type: ignore[no-untyped-def]
+_DEBUG = False
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show the traceback of an error (also V8SNAP_DEBUG=1)")
+    ] = False,
+) -> None:
+    """Start Node.js apps from a V8 startup snapshot."""
+    global _DEBUG
+    _DEBUG = debug
+
+
+def _config(app_dir: Path, *, writes: bool = False, **kw: object):  # type: ignore[no-untyped-def]
+    """The app's config; ``writes``: the command writes APP/.v8snap, check that it can (before any work)."""
     from v8snap.config import SnapshotConfig
 
     root = app_dir.resolve()
+    if not root.exists():
+        raise AppNotFoundError(
+            f"app directory {root} does not exist", hint="point v8snap at the app's directory"
+        )
+    if not root.is_dir():
+        raise AppNotFoundError(
+            f"{root} is not a directory", hint="point v8snap at the app's directory (it holds package.json)"
+        )
     if not (root / "package.json").is_file() and not kw.get("entry"):
-        raise V8SnapError(
+        raise AppNotFoundError(
             f"{root} has no package.json", hint="point v8snap at the app's directory or pass --entry"
         )
-    return SnapshotConfig(app_root=root, **{k: v for k, v in kw.items() if v is not None})  # type: ignore[arg-type]
+    cfg = SnapshotConfig(app_root=root, **{k: v for k, v in kw.items() if v is not None})  # type: ignore[arg-type]
+    if writes:
+        cfg.ensure_out_dir()
+    return cfg
 
 
 def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
@@ -91,6 +123,7 @@ def build(
     traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
     cfg = _config(
         app_dir,
+        writes=True,
         entry=entry,
         node=node,
         trace_args=traces,
@@ -135,11 +168,12 @@ def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
     """Check that the blob matches node, the lockfile, the modules and its recorded sha256."""
     from v8snap.runtime.run import verify_app
 
-    problems = verify_app(_config(app_dir, node=node))
+    cfg = _config(app_dir, node=node)
+    problems = verify_app(cfg)
     if problems:
-        for p in problems:
-            err.print(f"[red]✗[/red] {p}")
-        raise typer.Exit(1)
+        raise SnapshotStaleError(
+            f"the snapshot of {cfg.app_root} cannot be used: " + "; ".join(problems), problems=problems
+        )
     out.print("[green]✓[/green] snapshot is usable")
 
 
@@ -175,6 +209,7 @@ def doctor(
 
     cfg = _config(
         app_dir,
+        writes=True,
         node=node,
         profile=profile,
         allow=KNOWN_BENIGN_HAZARDS + tuple(allow or ()),
@@ -252,11 +287,12 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     from v8snap.doctor.meta import SnapshotMeta
     from v8snap.graph import ModuleGraph
     from v8snap.node import find_node
+    from v8snap.util import read_source
 
     cfg = _config(app_dir)
     deps = cfg.out_dir / "snapshot-deps.json"
     if not deps.is_file() or not cfg.meta_path.is_file():
-        raise V8SnapError(f"no build in {cfg.out_dir}", hint="run `v8snap build` first")
+        raise NoSnapshotError(f"no build in {cfg.out_dir}")
     graph = ModuleGraph.from_deps_json(json.loads(deps.read_text()))
     meta = SnapshotMeta.read(cfg.meta_path)
     key = key if key.startswith("./") else "./" + key
@@ -274,7 +310,7 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
         out.print(f"  line {r.line}: {r.kind} {r.binding}{spec}: {r.reason}", highlight=False)
     if not ex.result.rewrites:
         out.print("  no rewrite: comments dropped and text made one-byte only")
-    source = graph.modules[key].path.read_text(encoding="utf-8", errors="replace")
+    source = read_source(graph.modules[key].path)
     diff = difflib.unified_diff(
         source.splitlines(),
         ex.printed.splitlines(),
@@ -305,7 +341,7 @@ def bench(
     cfg = _config(app_dir, node=node)
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
     if not launcher.is_file():
-        raise V8SnapError("no launcher: the app has no snapshot yet", hint="run `v8snap build` first")
+        raise NoSnapshotError("no launcher: the app has no snapshot yet")
     variants = default_variants(
         find_node(node), find_entry(cfg.app_root), launcher, shlex.split(args), compile_cache_dir()
     )
@@ -355,7 +391,7 @@ def install(
     bin_dir = bin_dir or Path.home() / ".local" / "bin"
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
     if not launcher.is_file():
-        raise V8SnapError("no launcher: the app has no snapshot yet", hint="run `v8snap build` first")
+        raise NoSnapshotError("no launcher: the app has no snapshot yet")
     bin_dir.mkdir(parents=True, exist_ok=True)
     link = bin_dir / launcher.name
     tmp = bin_dir / f".{launcher.name}.tmp"
@@ -365,18 +401,75 @@ def install(
     out.print(f"installed {link} -> {launcher}")
 
 
-def main() -> None:
-    """Console-script entry: one clear line plus a hint for any V8SnapError, never a traceback.
+def _debug() -> bool:
+    return _DEBUG or os.environ.get("V8SNAP_DEBUG", "") not in ("", "0")
 
-    Usage errors are reported by typer itself (exit 2).
+
+def _render(exc: V8SnapError) -> None:
+    """One paragraph: ``error [CODE]: module: cause``, the node error excerpt if any, then the hint."""
+    from rich.text import Text
+
+    from v8snap.util import node_error_excerpt
+
+    msg = str(exc).strip()
+    module = getattr(exc, "module", None)
+    if module and module not in msg:
+        msg = f"{module}: {msg}"
+    violation = getattr(exc, "violation", None)
+    if violation and violation not in msg:
+        msg = f"{msg} ({violation})"
+    lines = [Text.assemble(("error", "bold red"), f" [{exc.code}]: {msg}")]
+    stack = getattr(exc, "js_stack", "") or ""
+    excerpt = node_error_excerpt(stack) if stack.strip() else ""
+    if excerpt and excerpt not in msg:
+        lines += [Text("  " + line) for line in excerpt.splitlines()]
+    if exc.hint:
+        lines.append(Text.assemble(("hint", "bold"), f": {exc.hint}"))
+    for line in lines:
+        err.print(line, highlight=False, soft_wrap=True)
+
+
+def _render_bug(exc: BaseException) -> None:
+    """The paragraph for an exception v8snap did not raise on purpose: a bug, to be reported."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (in {Path(frames[-1].filename).name}:{frames[-1].lineno}, {frames[-1].name})" if frames else ""
+    what = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    rerun = "" if _debug() else " Rerun the command with --debug (`v8snap --debug ...`) to see the traceback."
+    err.print(
+        f"error [INTERNAL_ERROR]: this is a bug in v8snap, not in your app: {what}{where}.{rerun} "
+        "Please report it with the command you ran and its --debug output.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def main() -> None:
+    """Console-script entry and the one place errors are rendered.
+
+    Exit status: 0 success; 2 usage error (typer's own); 3 ``v8snap verify`` found the snapshot stale or
+    unusable; 1 any other failure. A :class:`V8SnapError` is one paragraph (code, module, cause, hint); an
+    environment ``OSError`` (full disk, read-only or forbidden path) is rendered as a
+    :class:`~v8snap.errors.FileSystemError`; anything else is a v8snap bug, said so in one paragraph. The
+    traceback is shown only with ``--debug`` or ``V8SNAP_DEBUG=1``.
     """
+    import traceback
+
     try:
         app(prog_name="v8snap")
-    except V8SnapError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        if exc.hint:
-            err.print(f"hint: {exc.hint}", highlight=False)
-        sys.exit(2)
+    except Exception as exc:
+        known = exc if isinstance(exc, V8SnapError) else None
+        if isinstance(exc, OSError) and known is None:
+            known = FileSystemError.from_os_error(exc)
+        if _debug():
+            traceback.print_exception(exc, file=sys.stderr)
+        if known is None:
+            _render_bug(exc)
+            sys.exit(1)
+        _render(known)
+        sys.exit(known.exit_code)
 
 
 if __name__ == "__main__":

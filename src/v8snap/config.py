@@ -24,6 +24,11 @@ KNOWN_BENIGN_HAZARDS: tuple[str, ...] = (
 )
 
 
+def _env_flag(*names: str) -> bool:
+    """Any of the environment variables ``names`` is set and not empty."""
+    return any(os.environ.get(n) for n in names)
+
+
 @dataclass(frozen=True)
 class SnapshotConfig:
     """Inputs of ``v8snap build``.
@@ -49,7 +54,8 @@ class SnapshotConfig:
         huge_pages: the launcher gives node's malloc transparent huge pages (:mod:`v8snap.node.hugepages`);
             the app sees its own environment. 1-11% faster starts here (``benchmarks/startup.py``).
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
-        keep_config: keep generated scripts in ``.v8snap/work`` (``SNAPSHOT_KEEP_CONFIG=1``).
+        keep_config: keep generated scripts in ``.v8snap/work`` (``V8SNAP_KEEP_CONFIG=1``; the older
+            ``SNAPSHOT_KEEP_CONFIG=1`` works too).
     """
 
     app_root: Path
@@ -67,7 +73,7 @@ class SnapshotConfig:
     mksnapshot: Path | None = None
     huge_pages: bool = True
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
-    keep_config: bool = field(default_factory=lambda: bool(os.environ.get("SNAPSHOT_KEEP_CONFIG")))
+    keep_config: bool = field(default_factory=lambda: _env_flag("V8SNAP_KEEP_CONFIG", "SNAPSHOT_KEEP_CONFIG"))
 
     @property
     def out_dir(self) -> Path:
@@ -81,6 +87,40 @@ class SnapshotConfig:
     @property
     def meta_path(self) -> Path:
         return self.out_dir / "snapshot-meta.json"
+
+    def ensure_out_dir(self) -> Path:
+        """Create ``APP/.v8snap`` if needed and check that a file can be created in it.
+
+        Returns:
+            :attr:`out_dir`.
+
+        Raises:
+            NotWritableError: the directory (or the app directory, to create it) is read-only or not
+                permitted.
+            NoSpaceError: the file system is full.
+        """
+        import errno
+        import tempfile
+
+        from v8snap.errors import FileSystemError, NotWritableError
+
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".tmp-write-check-", dir=self.out_dir)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise NotWritableError(
+                    f"cannot write the build directory {self.out_dir}: {exc.strerror}",
+                    path=self.out_dir,
+                    errno=exc.errno,
+                ) from exc
+            known = FileSystemError.from_os_error(exc, "creating the build directory")
+            if known is None:
+                raise
+            raise known from exc
+        return self.out_dir
 
     def with_package_options(self) -> SnapshotConfig:
         """This config plus the app's own build options: the ``"v8snap"`` field of its package.json.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -39,6 +40,16 @@ def atomic_move(src: Path, dst: Path) -> None:
     os.replace(src, dst)
 
 
+def read_source(path: Path) -> str:
+    """A module's text as node reads it: UTF-8 with each invalid byte sequence replaced by U+FFFD.
+
+    Node's loaders read sources with ``fs.readFileSync(file, 'utf8')``, which substitutes the same maximal
+    invalid subparts as Python's ``errors="replace"`` (checked against node in
+    ``tests/test_errors_contract.py``), so a latin-1 file runs from the blob as it runs plainly.
+    """
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
     h = hashlib.sha256()
@@ -50,3 +61,42 @@ def sha256_file(path: Path) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_ERROR_HEAD = re.compile(r"^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)\b(?: \[[A-Z0-9_]+\])?:")
+_FRAME = re.compile(r"^\s+at ")
+_LOCATION = re.compile(r"^(?!node:)\S.*:\d+$")
+_OWN_JS = str(Path(__file__).resolve().parent / "js")
+
+
+def node_error_excerpt(text: str, max_lines: int = 12) -> str:
+    """The lines of node's error output a user needs, at most ``max_lines``.
+
+    For an uncaught error: the source location node prints above it (unless inside node), the message
+    with its continuation lines (``Require stack: ...``), the first three stack frames outside node's
+    internals and v8snap's own scripts, and the error's ``code``. Otherwise the last lines of ``text``.
+    A tail cut at a fixed number of lines would show only node's internal frames of a long stack.
+    """
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    head = next((i for i, line in enumerate(lines) if _ERROR_HEAD.match(line)), None)
+    if head is None:
+        kept = [line for line in lines if line.strip() and not line.startswith("Node.js v")]
+        return "\n".join(kept[-max_lines:])
+    out: list[str] = []
+    before = [line for line in lines[max(0, head - 5) : head] if line.strip()]
+    loc = next((i for i, line in enumerate(before) if _LOCATION.match(line)), None)
+    if loc is not None and not before[loc].startswith(_OWN_JS):
+        out += before[loc : loc + 3]
+    i = head
+    while i < len(lines) and not _FRAME.match(lines[i]) and i - head < 6:
+        out.append(lines[i])
+        i += 1
+    frames = 0
+    while i < len(lines) and _FRAME.match(lines[i]):
+        line = lines[i]
+        if frames < 3 and "(node:" not in line and " node:" not in line and _OWN_JS not in line:
+            out.append(line)
+            frames += 1
+        i += 1
+    out += [line.strip().rstrip(",") for line in lines[i : i + 8] if re.match(r"^\s+code: ", line)][:1]
+    return "\n".join(out[:max_lines])

@@ -27,7 +27,7 @@ def test_unexpected_norewrite_is_a_build_error_naming_the_module(tmp_path: Path,
     bp = Blueprint(graph=graph, healthy=frozenset(graph.modules), transform=_refuse)
     with pytest.raises(SnapshotBuildError) as info:
         assemble_script(bp)
-    assert info.value.module == "./lib.js" and info.value.code == "REWRITE_INVALID"
+    assert info.value.module == "./lib.js" and info.value.violation == "REWRITE_INVALID"
     assert "unsupported write to lazy binding" in str(info.value) and info.value.hint
     # Listed as norewrite, the module is kept verbatim and the script assembles.
     script = assemble_script(

@@ -57,27 +57,27 @@ def test_js_throw_at_build_time() -> None:
     with pytest.raises(SnapshotBuildError) as info:
         SnapshotBuilder().with_module(Module("ok.js", "exports.x = 1")).with_module(bad).finish()
     err = info.value
-    assert (err.module, err.code) == ("bad.js", "UNKNOWN_ERROR")
+    assert (err.module, err.violation) == ("bad.js", "UNKNOWN_ERROR")
     assert "RangeError: no way" in err.js_stack and "bad.js" in err.js_stack
 
 
 def test_exit_called_at_build_time() -> None:
     with pytest.raises(SnapshotBuildError) as info:
         SnapshotBuilder().with_module(Module("quits.js", "process.exit(3)")).finish()
-    assert (info.value.module, info.value.code) == ("quits.js", "EXIT_CALLED")
+    assert (info.value.module, info.value.violation) == ("quits.js", "EXIT_CALLED")
 
 
 def test_expression_error_names_the_expression() -> None:
     with pytest.raises(SnapshotBuildError) as info:
         SnapshotBuilder().with_expression("1").with_expression("WebAssembly.Memory").finish()
-    assert (info.value.module, info.value.code) == ("<expression #2>", "GLOBAL_MISSING")
+    assert (info.value.module, info.value.violation) == ("<expression #2>", "GLOBAL_MISSING")
 
 
 def test_builder_crash_blames_the_module() -> None:
     crash = Module("server.js", "const http = require('http'); globalThis.s = http.createServer();")
     with pytest.raises(SnapshotBuildError) as info:
         SnapshotBuilder().with_module(Module("fine.js", "exports.a = 1")).with_module(crash).finish()
-    assert info.value.code == "BUILTIN_CRASHES"
+    assert info.value.violation == "BUILTIN_CRASHES"
     assert info.value.module == "server.js"
 
 

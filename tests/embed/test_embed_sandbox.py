@@ -18,19 +18,19 @@ def _expr(code: str) -> str:
 def test_reading_etc_hostname_is_denied(runtime: Runtime) -> None:
     with pytest.raises(JsError) as info:
         runtime.eval(_expr(READ_HOSTNAME))
-    assert info.value.code == "ERR_ACCESS_DENIED"
+    assert info.value.js_code == "ERR_ACCESS_DENIED"
 
 
 def test_spawning_a_process_is_denied(runtime: Runtime) -> None:
     with pytest.raises(JsError) as info:
         runtime.eval(_expr("require_('child_process').execSync('true')"))
-    assert info.value.code == "ERR_ACCESS_DENIED"
+    assert info.value.js_code == "ERR_ACCESS_DENIED"
 
 
 def test_worker_threads_are_denied(runtime: Runtime) -> None:
     with pytest.raises(JsError) as info:
         runtime.eval(_expr("new (require_('worker_threads').Worker)('0', {eval: true})"))
-    assert info.value.code == "ERR_ACCESS_DENIED"
+    assert info.value.js_code == "ERR_ACCESS_DENIED"
 
 
 def test_writing_files_is_denied(runtime: Runtime, tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_network_builtins_hidden(runtime: Runtime) -> None:
     for name in ("net", "http", "node:https", "dgram", "tls"):
         with pytest.raises(JsError) as info:
             runtime.eval(_expr(f"require_({name!r})"))
-        assert info.value.code == "ERR_ACCESS_DENIED"
+        assert info.value.js_code == "ERR_ACCESS_DENIED"
     assert runtime.eval("typeof fetch") == "undefined"
     with pytest.raises(JsError):
         runtime.eval("process.binding('tcp_wrap')")
@@ -56,7 +56,7 @@ def test_module_require_of_network_is_denied(blob: bytes) -> None:
     mod = Module("net_user.js", "exports.connect = () => require('net').connect(80, 'example.com')")
     with Runtime(RuntimeOptions(startup_snapshot=blob), modules=[mod]) as rt, pytest.raises(JsError) as info:
         rt.call_function("net_user.js", "connect")
-    assert info.value.code == "ERR_ACCESS_DENIED"
+    assert info.value.js_code == "ERR_ACCESS_DENIED"
 
 
 def test_grants(blob: bytes, tmp_path: Path) -> None:

@@ -15,7 +15,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from v8snap.errors import FileSystemError, NoSpaceError
 from v8snap.util import atomic_move
+
+#: What node prints when it cannot write the blob: a failed ``fwrite`` in ``SnapshotData::ToFile`` aborts
+#: (SIGABRT, ``Assertion failed: (num_written) == (1)``; node 24.19.0), which looks like a builder crash.
+_WRITE_FAILED = ("SnapshotData::ToFile", "ENOSPC", "No space left on device")
+#: Below this many free bytes after a failed blob write, the file system counts as full.
+_FULL_BELOW = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,32 @@ def _looks_like_crash(returncode: int, stderr: str) -> bool:
     return any(m in stderr for m in markers)
 
 
+def write_failure(returncode: int, stderr: str, out: Path) -> FileSystemError | None:
+    """The error for a builder run that failed because the blob could not be written to ``out``, else None.
+
+    Node reports a failed blob write as an assertion failure (an abort, like a serializer crash); that must
+    not send the build bisecting for a module to blame. Call it while the partial temp file still exists.
+    """
+    if returncode == 0 or not any(m in stderr for m in _WRITE_FAILED):
+        return None
+    try:
+        st = os.statvfs(out.parent)
+        free = st.f_bavail * st.f_frsize
+    except OSError:
+        free = 0
+    if free < _FULL_BELOW or "ENOSPC" in stderr or "No space left on device" in stderr:
+        return NoSpaceError(
+            f"no space left on device: node's snapshot builder could not write the blob {out} "
+            f"({free // 1024} KiB free on that file system)",
+            path=out,
+        )
+    return FileSystemError(
+        f"node's snapshot builder could not write the blob {out} ({free // 1024} KiB free)",
+        path=out,
+        hint="check that the file system holding APP/.v8snap is writable and healthy (quota, I/O errors)",
+    )
+
+
 def run_node_builder(
     node: Path,
     script: Path,
@@ -73,7 +106,12 @@ def run_node_builder(
         env: environment for the builder (default: inherited).
 
     Returns:
-        A :class:`BuildOutcome`; never raises for a failed build.
+        A :class:`BuildOutcome`; a failed build is an outcome, not an exception, except:
+
+    Raises:
+        NoSpaceError: the blob could not be written because the disk is full (node aborts in that case,
+            which would otherwise read as a crash of the builder).
+        FileSystemError: node could not write the blob for another reason.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".tmp-{out.name}-", dir=out.parent)
@@ -99,6 +137,9 @@ def run_node_builder(
             size = tmp.stat().st_size
             atomic_move(tmp, out)
             return BuildOutcome(True, 0, False, stderr, stdout, seconds, size)
+        failure = write_failure(rc, stderr, out)
+        if failure is not None:
+            raise failure
         return BuildOutcome(False, rc, _looks_like_crash(rc, stderr), stderr, stdout, seconds)
     finally:
         tmp.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ between node versions, so it is measured, not hard-coded: one ``--build-snapshot
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -15,9 +16,14 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from v8snap.errors import NodeProcessError
 from v8snap.node.fingerprint import node_fingerprint
 from v8snap.node.helpers import js_path
-from v8snap.util import atomic_write_text
+from v8snap.util import atomic_write_text, node_error_excerpt
+
+#: A built-in every node's builder supports: if its probe fails, the probing itself is broken (a full temp
+#: directory, a broken node), and no verdict may be cached.
+CONTROL = "path"
 
 WARNING_MARK = "not yet fully verified"
 
@@ -30,7 +36,8 @@ def default_cache_dir() -> Path:
     return Path(base) / "v8snap"
 
 
-def _probe_one(node: Path, name: str, workdir: Path) -> str:
+def _probe_one(node: Path, name: str, workdir: Path) -> tuple[str, str]:
+    """(verdict, builder stderr) for one built-in."""
     blob = workdir / f"{name.replace('/', '_')}.blob"
     env = {**os.environ, "V8SNAP_PROBE_BUILTIN": name}
     try:
@@ -43,12 +50,12 @@ def _probe_one(node: Path, name: str, workdir: Path) -> str:
             cwd=workdir,
         )
     except subprocess.TimeoutExpired:
-        return "crashes"
+        return "crashes", "timed out after 60 s"
     finally:
         blob.unlink(missing_ok=True)
     if proc.returncode != 0:
-        return "crashes"
-    return "warns" if WARNING_MARK in proc.stderr else "ok"
+        return "crashes", proc.stderr
+    return ("warns" if WARNING_MARK in proc.stderr else "ok"), proc.stderr
 
 
 def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | None = None) -> dict[str, str]:
@@ -62,6 +69,10 @@ def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | Non
     Returns:
         The verdict of every public built-in (names without the ``node:`` prefix). First call per
         fingerprint takes ~10 s on 2 cores (about 70 builder runs); later calls read the cache.
+
+    Raises:
+        NodeProcessError: node cannot list its built-ins, or the probe of a built-in every builder supports
+            (``path``) fails: the probe environment is broken (message: node's stderr); nothing is cached.
     """
     fp = node_fingerprint(node)
     cache_dir = cache_dir or default_cache_dir()
@@ -73,19 +84,45 @@ def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | Non
                 return {str(k): str(v) for k, v in data.items()}
         except (OSError, json.JSONDecodeError):
             pass
-    names = json.loads(
-        subprocess.run(
-            [str(node), str(js_path("list-builtins.js"))],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-    )
+    names = _list_builtins(node)
     with (
         tempfile.TemporaryDirectory(prefix="v8snap-probe-") as tmp,
         ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool,
     ):
-        verdicts = dict(zip(names, pool.map(lambda n: _probe_one(node, n, Path(tmp)), names), strict=True))
-    atomic_write_text(cache, json.dumps(verdicts, indent=1, sort_keys=True))
+        results = dict(zip(names, pool.map(lambda n: _probe_one(node, n, Path(tmp)), names), strict=True))
+    control = results.get(CONTROL)
+    if control is not None and control[0] == "crashes":
+        raise NodeProcessError(
+            f"probing node's snapshot builder failed: even require('{CONTROL}') does not build "
+            f"({node} --build-snapshot in {tempfile.gettempdir()}):\n"
+            f"{node_error_excerpt(control[1]) or '(no output)'}",
+            hint="check the node binary (--node) and that the temporary directory (TMPDIR) has free space",
+        )
+    verdicts = {name: verdict for name, (verdict, _) in results.items()}
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the next run another probe
+        atomic_write_text(cache, json.dumps(verdicts, indent=1, sort_keys=True))
     return verdicts
+
+
+def _list_builtins(node: Path) -> list[str]:
+    """The public built-in names of ``node``.
+
+    Raises:
+        NodeProcessError: the helper failed, timed out or printed no JSON list.
+    """
+    cmd = [str(node), str(js_path("list-builtins.js"))]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise NodeProcessError(f"cannot list node's built-in modules ({node}): {exc}") from exc
+    try:
+        names = json.loads(proc.stdout) if proc.returncode == 0 else None
+    except json.JSONDecodeError:
+        names = None
+    if not isinstance(names, list):
+        raise NodeProcessError(
+            f"cannot list node's built-in modules: {node} exited {proc.returncode}:\n"
+            f"{node_error_excerpt(proc.stderr or proc.stdout) or '(no output)'}",
+            hint="check the node binary (--node)",
+        )
+    return [str(n) for n in names]

@@ -24,7 +24,9 @@ from typing import IO, Any
 
 from v8snap.doctor.bundle import VerifierBundle
 from v8snap.doctor.violations import Violation
+from v8snap.errors import NodeProcessError
 from v8snap.node.helpers import js_path
+from v8snap.util import node_error_excerpt
 
 
 @dataclass(frozen=True)
@@ -56,15 +58,21 @@ class _Worker:
         env["V8SNAP_VERIFY_CWD"] = str(cwd)
         env["V8SNAP_RESULT_FD"] = str(w)
         self.err = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the worker)
-        self.proc = subprocess.Popen(
-            [str(node), str(js_path("verifier.js"))],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=self.err,
-            pass_fds=(w,),
-            cwd=cwd,
-            env=env,
-        )
+        try:
+            self.proc = subprocess.Popen(
+                [str(node), str(js_path("verifier.js"))],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=self.err,
+                pass_fds=(w,),
+                cwd=cwd,
+                env=env,
+            )
+        except OSError as exc:
+            for fd in (r, w):
+                os.close(fd)
+            self.err.close()
+            raise NodeProcessError(f"cannot start a verifier worker ({node}): {exc}") from exc
         os.close(w)
         self.out: IO[bytes] = os.fdopen(r, "rb", buffering=0)
         self.buf = b""
@@ -208,17 +216,25 @@ class VerifierPool:
         while time.monotonic() < deadline:
             lines = w.read_lines()
             if lines is None:
-                raise RuntimeError(f"verifier worker failed to start: {w.stderr_tail()}")
+                tail = node_error_excerpt(w.stderr_tail()) or "(no output)"
+                raise NodeProcessError(
+                    f"the verifier worker exited (status {w.proc.wait()}) before loading the module bundle:\n"
+                    f"{tail}",
+                    hint=f"check the node binary (--node) and the bundle it loads: {self.bundle.script}"
+                    if self.bundle
+                    else "check the node binary (--node)",
+                )
             if any(m.get("op") == "loaded" for m in lines):
                 return
-        raise RuntimeError("verifier worker did not load the bundle in 120 s")
+        raise NodeProcessError("the verifier worker did not load the module bundle within 120 s")
 
     def submit(self, key: str, *, order: list[str] | None = None) -> None:
         """Start verifying ``key`` (or, with ``order``, initializing ``order`` in one context) on an idle
         worker.
 
         Raises:
-            RuntimeError: no idle worker.
+            RuntimeError: no idle worker (a caller's bug).
+            NodeProcessError: a worker cannot start or load the bundle, twice in a row.
         """
         free = self.idle()
         if not free:
@@ -226,7 +242,7 @@ class VerifierPool:
         w = free[0]
         try:
             self._prepare(w)
-        except (BrokenPipeError, RuntimeError):
+        except (BrokenPipeError, NodeProcessError):
             w = self._replace(w)
             self._prepare(w)
         self.next_id += 1

@@ -179,7 +179,7 @@ class SnapshotBuilder:
             The raw blob as node writes it (``node --snapshot-blob FILE`` can run it directly).
 
         Raises:
-            SnapshotBuildError: a module or expression threw at build time (``code`` ``UNKNOWN_ERROR``,
+            SnapshotBuildError: a module or expression threw at build time (``violation`` ``UNKNOWN_ERROR``,
                 ``EXIT_CALLED`` or ``GLOBAL_MISSING``, ``module`` and ``js_stack`` set), or the builder
                 crashed without a JS stack (``BUILTIN_CRASHES``; ``module`` names the module that required
                 a built-in node reports as unverified, when there is one).
@@ -229,7 +229,7 @@ def _build_error(outcome: BuildOutcome) -> SnapshotBuildError:
                 f"{rep['kind']} {rep['module']} threw while building the snapshot: "
                 f"{rep['name']}: {rep['message']}",
                 module=rep["module"],
-                code=rep["code"],
+                violation=rep["code"],
                 js_stack=rep["stack"],
                 hint="defer that work to run time (do it inside a function), or fix the error",
             )
@@ -246,9 +246,9 @@ def _build_error(outcome: BuildOutcome) -> SnapshotBuildError:
         return SnapshotBuildError(
             f"node's snapshot builder crashed (exit {outcome.returncode}; {what})\n{tail}",
             module=blamed,
-            code="BUILTIN_CRASHES",
+            violation="BUILTIN_CRASHES",
             hint="require() built-ins such as http lazily, inside the functions that use them",
         )
     return SnapshotBuildError(
-        f"node's snapshot builder failed (exit {outcome.returncode})\n{tail}", code="UNKNOWN_ERROR"
+        f"node's snapshot builder failed (exit {outcome.returncode})\n{tail}", violation="UNKNOWN_ERROR"
     )

@@ -24,6 +24,8 @@ __all__ = [
 class EmbedError(V8SnapError):
     """Base class of the errors a :class:`v8snap.embed.Runtime` raises (besides the snapshot errors)."""
 
+    code = "EMBED_ERROR"
+
 
 class JsError(EmbedError):
     """A JavaScript exception escaped an ``eval``/``call_function``/``get_value``.
@@ -32,15 +34,18 @@ class JsError(EmbedError):
         name: the JS error's ``name`` (``"TypeError"``, ``"ReferenceError"``, ...).
         js_message: the JS error's ``message``.
         stack: the JS stack as printed by V8 (``""`` when a non-Error value was thrown).
-        code: the error's ``code`` property (``"ERR_ACCESS_DENIED"``, ...) or ``None``.
+        js_code: the JS error's ``code`` property (``"ERR_ACCESS_DENIED"``, ...) or ``None``; the
+            constructor's ``code`` argument. (``code`` is the stable v8snap error code, ``JS_ERROR``.)
     """
+
+    code = "JS_ERROR"
 
     def __init__(self, name: str, message: str, stack: str = "", code: str | None = None) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
         self.js_message = message
         self.stack = stack
-        self.code = code
+        self.js_code = code
 
 
 class RuntimeTimeoutError(EmbedError, builtins.TimeoutError):
@@ -49,9 +54,13 @@ class RuntimeTimeoutError(EmbedError, builtins.TimeoutError):
     Also an instance of the built-in :class:`TimeoutError`.
     """
 
+    code = "RUNTIME_TIMEOUT"
+
 
 class HeapLimitError(EmbedError, MemoryError):
     """The runtime exhausted ``RuntimeOptions.max_heap_size``; the process died, respawned on next use."""
+
+    code = "HEAP_LIMIT"
 
 
 class RuntimeCrashedError(EmbedError):
@@ -62,6 +71,8 @@ class RuntimeCrashedError(EmbedError):
         stderr: tail of what the process printed to stdout/stderr.
     """
 
+    code = "RUNTIME_CRASHED"
+
     def __init__(self, message: str, *, returncode: int | None = None, stderr: str = "") -> None:
         super().__init__(message)
         self.returncode = returncode
@@ -70,3 +81,5 @@ class RuntimeCrashedError(EmbedError):
 
 class RuntimeClosedError(EmbedError):
     """The runtime was closed with :meth:`Runtime.close` (or its context manager exited)."""
+
+    code = "RUNTIME_CLOSED"

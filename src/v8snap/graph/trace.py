@@ -13,6 +13,7 @@ from typing import Any
 
 from v8snap.errors import GraphError
 from v8snap.node import js_path
+from v8snap.util import node_error_excerpt
 
 TRACE_ENV = "V8SNAP_TRACE_OUT"
 _TAIL_LINES = 15
@@ -79,6 +80,10 @@ class TraceRun:
     seconds: float
 
 
+def _cmd(entry: Path, args: list[str]) -> str:
+    return " ".join([str(entry), *args])
+
+
 def _tail(text: str) -> str:
     lines = text.strip().splitlines()[-_TAIL_LINES:]
     return "\n".join(lines) if lines else "(no output)"
@@ -130,15 +135,18 @@ def trace_app(root: Path, entry: Path, *, node: Path, args: list[str], timeout: 
         seconds = time.perf_counter() - start
         if not out.is_file():
             raise GraphError(
-                f"tracing {entry} {' '.join(args)} produced no trace (exit {proc.returncode}):\n"
-                f"{_tail(proc.stderr or proc.stdout)}"
+                f"tracing {_cmd(entry, args)} produced no trace (exit {proc.returncode}):\n"
+                f"{node_error_excerpt(proc.stderr or proc.stdout) or '(no output)'}"
             )
         doc = json.loads(out.read_text(encoding="utf-8"))
     if doc.get("uncaught"):
+        excerpt = node_error_excerpt(proc.stderr or doc["uncaught"])
+        missing = "MODULE_NOT_FOUND" in excerpt or "Cannot find module" in excerpt
         raise GraphError(
-            f"the app threw during startup ({entry} {' '.join(args)}):\n"
-            f"{_tail(proc.stderr or doc['uncaught'])}",
-            hint="fix the app or pass trace args under which it starts cleanly",
+            f"the app threw during startup ({_cmd(entry, args)}):\n{excerpt}",
+            hint="a module it requires is not installed: run `npm install` (or `npm ci`) in the app directory"
+            if missing
+            else "fix the app or pass trace args under which it starts cleanly",
         )
     exit_code = doc.get("exitCode")
     return TraceRun(

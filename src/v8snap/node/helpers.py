@@ -8,7 +8,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from v8snap.errors import V8SnapError
+from v8snap.errors import NodeProcessError
+from v8snap.util import node_error_excerpt
 
 
 def js_path(name: str) -> Path:
@@ -34,7 +35,7 @@ def run_helper(
         timeout: seconds before the helper is killed.
 
     Raises:
-        V8SnapError: the helper exited non-zero, timed out or printed no JSON.
+        NodeProcessError: the helper exited non-zero, timed out or printed no JSON.
     """
     try:
         proc = subprocess.run(
@@ -46,11 +47,11 @@ def run_helper(
             timeout=timeout,
         )
     except subprocess.TimeoutExpired as exc:
-        raise V8SnapError(f"JS helper {name} timed out after {timeout:.0f} s") from exc
+        raise NodeProcessError(f"JS helper {name} timed out after {timeout:.0f} s") from exc
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise V8SnapError(f"JS helper {name} failed (exit {proc.returncode}): {' | '.join(tail)}")
+        tail = node_error_excerpt(proc.stderr or proc.stdout, max_lines=5).splitlines()
+        raise NodeProcessError(f"JS helper {name} failed (exit {proc.returncode}): {' | '.join(tail)}")
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError as exc:
-        raise V8SnapError(f"JS helper {name} printed no JSON: {proc.stdout[:200]!r}") from exc
+        raise NodeProcessError(f"JS helper {name} printed no JSON: {proc.stdout[:200]!r}") from exc
