@@ -115,13 +115,7 @@ def test_every_error_class_has_its_own_stable_code() -> None:
 
 def test_build_error_keeps_the_violation_apart_from_the_code() -> None:
     new = SnapshotBuildError("x", module="./a.js", violation="EXIT_CALLED")
-    old = SnapshotBuildError("x", code="BUILTIN_CRASHES")  # the older keyword still works
-    assert (new.code, new.violation, old.code, old.violation) == (
-        "BUILD_FAILED",
-        "EXIT_CALLED",
-        "BUILD_FAILED",
-        "BUILTIN_CRASHES",
-    )
+    assert (new.code, new.violation, new.module) == ("BUILD_FAILED", "EXIT_CALLED", "./a.js")
     js = embed_errors.JsError("Error", "denied", "", "ERR_ACCESS_DENIED")
     assert (js.code, js.js_code) == ("JS_ERROR", "ERR_ACCESS_DENIED")
 

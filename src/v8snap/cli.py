@@ -153,6 +153,26 @@ def build(
         str(report.launcher),
     )
     out.print(table)
+    _print_build_notes(report)
+
+
+def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
+    """What the build healed, masked, skipped and left on disk: one line each, for the summary."""
+    acc = report.acceptance
+    if report.on_disk:
+        counts: dict[str, int] = {}
+        for why in report.on_disk.values():
+            counts[why] = counts.get(why, 0) + 1
+        listed = ", ".join(f"{n} × {why}" for why, n in sorted(counts.items()))
+        out.print(f"stay on disk (loaded by node at run time): {listed}", highlight=False)
+    for line in acc.healed:
+        out.print(f"healed: {line}", highlight=False, markup=False)
+    for line in acc.masked:
+        out.print(
+            f"output check ignored what varies between plain runs: {line}", highlight=False, markup=False
+        )
+    for line in acc.skipped:
+        out.print(f"[yellow]skipped[/yellow]: {line}", highlight=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -76,9 +76,8 @@ class SnapshotBuildError(V8SnapError):
 
     Attributes:
         module: module key blamed for the failure, or ``None``.
-        violation: violation code (``UNKNOWN_ERROR``, ``BUILTIN_CRASHES``, ... see
-            ``v8snap.doctor.violations``), or ``None``. The keyword ``code=`` of the constructor is an
-            older spelling of ``violation=``; the attribute ``code`` is always ``BUILD_FAILED``.
+        violation: violation code (``BUILDER_ERROR``, ``BUILTIN_CRASHES``, ... see
+            ``v8snap.doctor.violations``), or ``None``. The attribute ``code`` is always ``BUILD_FAILED``.
         js_stack: JavaScript stack (or the builder's stderr tail) printed by the builder, or ``""``.
     """
 
@@ -90,13 +89,12 @@ class SnapshotBuildError(V8SnapError):
         *,
         module: str | None = None,
         violation: str | None = None,
-        code: str | None = None,
         js_stack: str = "",
         hint: str = "",
     ) -> None:
         super().__init__(message, hint=hint)
         self.module = module
-        self.violation = violation or code
+        self.violation = violation
         self.js_stack = js_stack
 
 

@@ -210,7 +210,7 @@ def assemble(bp: Blueprint) -> Assembly:
                     f"{key}: the snapshot printer cannot rewrite it for the final script ({refused}), "
                     "but it was verified as healthy in its rewritten form",
                     module=key,
-                    code="REWRITE_INVALID",
+                    violation="REWRITE_INVALID",
                     hint="build again with V8_SNAPSHOT_FROM_SCRATCH=1; if it persists, report the module "
                     "(V8SNAP_KEEP_CONFIG=1 keeps the script)",
                 )

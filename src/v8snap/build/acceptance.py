@@ -158,7 +158,7 @@ def build_with_acceptance(
                 raise SnapshotBuildError(
                     "node's snapshot builder fails even with no module initialized at build time; "
                     f"its last words:\n{builder_tail(outcome.stderr)}",
-                    code="BUILTIN_CRASHES",
+                    violation="BUILTIN_CRASHES",
                     js_stack=outcome.stderr[-3000:],
                     hint="this is a v8snap or node bug, not a module's: please report it with "
                     f"{_repro(workdir, script, node, cwd, flags)}; V8SNAP_DISABLE=1 runs the app plainly",
@@ -172,7 +172,7 @@ def build_with_acceptance(
                 f"node's snapshot builder still fails after deferring {found[0].key}; its last words:\n"
                 f"{builder_tail(outcome.stderr)}",
                 module=found[0].key,
-                code=found[0].code,
+                violation=found[0].code,
                 js_stack=outcome.stderr[-3000:],
                 hint=f"please report it with {_repro(workdir, script, node, cwd, flags)}",
             )
@@ -184,7 +184,7 @@ def build_with_acceptance(
     raise SnapshotBuildError(
         f"node's snapshot builder still fails after {max_rounds} rounds of deferring modules; last:\n"
         f"{builder_tail(outcome.stderr)}",
-        code="BUILDER_ERROR",
+        violation="BUILDER_ERROR",
         hint="run `v8snap doctor` to see the classification; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
     )
 
@@ -369,7 +369,7 @@ def check_app_output(
                 raise SnapshotBuildError(
                     f"the app's output from the blob differs from a plain run ({_describe(args)}: {diff}) "
                     "even with no module initialized at build time",
-                    code="OUTPUT_MISMATCH",
+                    violation="OUTPUT_MISMATCH",
                     hint="this is a v8snap loader bug, not a module's: please report it with "
                     f"{_repro(workdir, script, node, cwd, flags)} (then run the blob with "
                     f"`node --snapshot-blob {workdir / 'repro.blob'} -- ARGS`); "
@@ -386,14 +386,14 @@ def check_app_output(
                 raise SnapshotBuildError(
                     f"rebuild after an output mismatch failed:\n{builder_tail(outcome.stderr)}",
                     js_stack=outcome.stderr[-3000:],
-                    code="BUILDER_ERROR",
+                    violation="BUILDER_ERROR",
                     hint="please report it; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
                 )
             acceptance.outcome = outcome
         else:
             raise SnapshotBuildError(
                 f"the app's output from the blob still differs after deferring 5 modules: {diff}",
-                code="OUTPUT_MISMATCH",
+                violation="OUTPUT_MISMATCH",
                 hint="run `v8snap doctor`; V8SNAP_DISABLE=1 runs the app plainly",
             )
         acceptance.masked.extend(check.masked())

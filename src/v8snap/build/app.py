@@ -166,7 +166,7 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     root = cfg.app_root.resolve()
     node = find_node(cfg.node)
     fp = node_fingerprint(node).with_app(root, cfg.profile)
-    out_dir = cfg.out_dir
+    out_dir = cfg.ensure_out_dir()  # NOT_WRITABLE before any work, for library callers too
     work = out_dir / "work"
     work.mkdir(parents=True, exist_ok=True)
 
