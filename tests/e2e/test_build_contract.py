@@ -121,3 +121,29 @@ def test_endless_startup_is_ended_and_the_skipped_check_reported(tmp_path: Path,
     app = _app(tmp_path / "endless", {"index.js": "console.log('up');\nsetInterval(() => {}, 1000);\n"})
     report = build_app(SnapshotConfig(app, timeout=4))
     assert report.acceptance.skipped and "did not finish in 4 s" in report.acceptance.skipped[0]
+
+
+@pytest.mark.parametrize("rewrite", [True, False])
+def test_where_code_lives_reads_as_in_a_plain_run(tmp_path: Path, node: Path, rewrite: bool) -> None:
+    # Node silences DEP0169 (url.parse) for callers inside node_modules, and names anonymous frames by
+    # their receiver: both depend on the script a function was compiled in, which must be the file.
+    fw = (
+        "exports.host = (u) => require('url').parse(u).host;\n"
+        "exports.frames = () => { const o = {}; [1].forEach(function () { o.s = new Error('x').stack; });"
+        " return o.s.split('\\n').slice(1, 3).map((l) => l.trim()).join(' | '); };\n"
+        "exports.top = new Error('t').stack.split('\\n')[1].trim(); exports.name = 'fw — ünïcode';\n"
+    )
+    app = _app(
+        tmp_path / f"where-{rewrite}",
+        {
+            "node_modules/fw/package.json": json.dumps({"name": "fw", "main": "index.js"}),
+            "node_modules/fw/index.js": fw,
+            "index.js": "const fw = require('fw');\n"
+            "console.log(fw.host('http://a.example/x'), fw.name);\nconsole.log(fw.frames());\n"
+            "console.log(fw.top);\n",
+        },
+    )
+    build_app(SnapshotConfig(app, rewrite=rewrite))
+    assert _verdict(app, "./node_modules/fw/index.js")[0] == "healthy"
+    _same(node, app, [])
+    assert "DEP0169" not in run_launcher(app, []).stderr

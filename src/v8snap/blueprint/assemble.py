@@ -102,21 +102,22 @@ def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
 def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> str:
     """The registry value for one module.
 
-    With ``bp.sources_dir``, a one-byte CJS module's text goes to a file that the builder reads and evaluates
-    as its own script named ``filename`` (prelude.js ``__v8snap_source``): stack traces from the blob name
-    the original file and exact line, and the text is held once in the heap. Otherwise it is inline.
+    With ``bp.sources_dir``, a CJS module's text goes to a file that the builder compiles as a function
+    whose script is named ``filename`` (prelude.js ``__v8snap_source``): stack traces and node's own
+    location checks from the blob see the original file and exact line and column, and the text is held
+    once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
     """
     if bp.sources_dir is None or kind != "cjs":
         return _definition(kind, source)
     source = _no_hashbang(source)
     try:
-        data = source.encode("latin-1")
-    except UnicodeEncodeError:  # not one-byte (rewrite off): inline
-        return _definition(kind, source)
+        data, encoding = source.encode("latin-1"), "latin1"
+    except UnicodeEncodeError:  # not one-byte (rewrite off)
+        data, encoding = source.encode("utf-8", "surrogateescape"), "utf8"
     path = bp.sources_dir / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".js")
     if not path.is_file() or path.read_bytes() != data:
         atomic_write_bytes(path, data)
-    return f"__v8snap_source({json.dumps(str(path))}, {json.dumps(filename)})"
+    return f"__v8snap_source({json.dumps(str(path))}, {json.dumps(filename)}, {json.dumps(encoding)})"
 
 
 def _no_hashbang(source: str) -> str:
