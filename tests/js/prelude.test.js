@@ -131,3 +131,39 @@ test('with assumptions, env/argv/cwd reads are recorded instead of violating', (
   assert.deepStrictEqual(s.assumptions['./a.js'][0][2], [process.execPath, '/app/index.js']);
   delete process.env.V8SNAP_TEST_VAR;
 });
+
+test('reading the terminal and console.createTask at load are violations', () => {
+  const cases = {
+    './tty.js': [function () { return process.stdout.isTTY; }, 'TTY_READ process.stdout'],
+    './cols.js': [function () { return process.stderr.columns; }, 'TTY_READ process.stderr'],
+    './stdin.js': [function () { return process.stdin.isTTY; }, 'TTY_READ process.stdin'],
+    './task.js': [function () { return console.createTask('ui'); }, 'BUILTIN_CRASHES console.createTask()'],
+  };
+  for (const [key, [fn, expected]] of Object.entries(cases)) {
+    assert.deepStrictEqual(run(state({ [key]: fn })), [`${key} ${expected}`], key);
+  }
+  // transparent once built: the real stream, the real createTask
+  assert.strictEqual(typeof process.stdout.write, 'function');
+  assert.strictEqual(typeof console.createTask, 'function');
+});
+
+test("what node's builder lacks or cannot survive is a violation where the verifier's realm has it", () => {
+  const builderGlobals = { missing: ['WebAssembly', 'SharedArrayBuffer', 'Promise.try'], lazy: { Response: 'touch', Blob: 'use' } };
+  const cases = {
+    './wasm.js': [function () { return typeof WebAssembly; }, 'GLOBAL_MISSING WebAssembly'],
+    './sab.js': [function () { return SharedArrayBuffer.prototype; }, 'GLOBAL_MISSING SharedArrayBuffer'],
+    './try.js': [function () { return Promise.try; }, 'GLOBAL_MISSING Promise.try'],
+    './resp.js': [function () { return typeof Response; }, 'BUILTIN_CRASHES globalThis.Response'],
+    './blob.js': [function () { return new Blob(['x']); }, 'BUILTIN_CRASHES new Blob()'],
+    './blobref.js': [function (exports) { exports.B = Blob; }, ''],
+  };
+  for (const [key, [fn, expected]] of Object.entries(cases)) {
+    const s = makeState({ root: ROOT, entry: './index.js', order: [key], deferred: [], map: {}, builtinVerdicts: {}, allow: [], builderGlobals }, { [key]: fn });
+    s.installGuards();
+    assert.deepStrictEqual(run(s), expected ? [`${key} ${expected}`] : [], key);
+  }
+  // restored: this realm's own values again
+  assert.strictEqual(typeof WebAssembly.compile, 'function');
+  assert.strictEqual(typeof Promise.try, 'function');
+  assert.ok(new Blob(['x']) instanceof Blob);
+});

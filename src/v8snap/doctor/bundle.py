@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
@@ -35,13 +36,17 @@ class VerifierBundle:
     norewrite: dict[str, str]
 
 
-def write_bundle(bp: Blueprint, workdir: Path, *, profile: str = "node") -> VerifierBundle:
+def write_bundle(
+    bp: Blueprint, workdir: Path, *, profile: str = "node", builder_globals: dict[str, Any] | None = None
+) -> VerifierBundle:
     """Write the verifier bundle of ``bp`` into ``workdir``.
 
     Args:
         bp: the blueprint (its ``transform`` is applied as in the snapshot script).
         workdir: output directory.
         profile: ``node`` or ``electron`` (the worker installs the strict verifiers for ``electron``).
+        builder_globals: what node's builder lacks or cannot survive (``doctor.globals``): the worker's
+            realm is made to match (touching those is a violation).
 
     Returns:
         The :class:`VerifierBundle`.
@@ -74,6 +79,7 @@ def write_bundle(bp: Blueprint, workdir: Path, *, profile: str = "node") -> Veri
         "allow": list(bp.allow),
         "assume": bp.assume,
         "profile": profile,
+        "builderGlobals": builder_globals,
         "keys": keys,
         "lines": lines,
     }

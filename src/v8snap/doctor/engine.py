@@ -11,10 +11,12 @@ the healthy dependents of that module are re-classified (a module can go from he
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
@@ -67,6 +69,8 @@ class DoctorOptions:
         previous_deferred: keys deferred explicitly (implied ones dropped by the optimizer).
         previous_reasons: recorded reasons of those keys (for the optimizer).
         transform_of: source transform for a set of non-healthy keys (the snapshot printer), or None.
+        builder_globals: what node's builder lacks or cannot survive (``probe_builder_globals``); None:
+            probed (cached per node) for the ``node`` profile.
     """
 
     node: Path
@@ -84,6 +88,7 @@ class DoctorOptions:
     previous_deferred: frozenset[str] = frozenset()
     previous_reasons: dict[str, Violation] = field(default_factory=dict)
     transform_of: Callable[[frozenset[str], bool], Callable[[str, str], str]] | None = None
+    builder_globals: dict[str, Any] | None = None
 
 
 @dataclass
@@ -209,6 +214,11 @@ class Doctor:
         self.cache_keys: dict[str, str] = {}
         self.load_deps: dict[str, list[str]] = {}
         self.stats = DoctorStats(total=len(self.keys))
+        self.builder_globals = options.builder_globals
+        if self.builder_globals is None and options.profile == "node":
+            from v8snap.doctor.globals import probe_builder_globals
+
+            self.builder_globals = probe_builder_globals(options.node)
         self.salt = combine(
             options.salt,
             code_identity(),
@@ -217,6 +227,7 @@ class Doctor:
             "assume" if options.assume else "strict",
             combine(*sorted(f"{k}={v}" for k, v in options.builtin_verdicts.items())),
             "rewrite" if options.transform_of else "plain",
+            json.dumps(self.builder_globals, sort_keys=True),
         )
         self.pool = VerifierPool(options.node, graph.root, jobs=options.jobs, timeout=options.timeout)
         self.transform_key: frozenset[str] | None = None
@@ -314,7 +325,9 @@ class Doctor:
             assume=self.opt.assume,
             transform=transform,
         )
-        bundle = write_bundle(bp, self.opt.workdir, profile=self.opt.profile)
+        bundle = write_bundle(
+            bp, self.opt.workdir, profile=self.opt.profile, builder_globals=self.builder_globals
+        )
         for k, why in bundle.norewrite.items():
             # A fixed verdict (the main module, an explicit defer) is the user's or the graph's: the
             # printer's refusal must not relabel it, or a cached build (no bundle made) would differ.
@@ -330,6 +343,11 @@ class Doctor:
 
     def _apply(self, res: VerifyResult, key: str) -> str:
         self.stats.reverified.add(key)
+        if key in self.fixed:
+            # Its verdict was fixed while it waited in the queue (the bundle made after queueing refused
+            # its rewrite: REWRITE_INVALID); the worker, told it is not healthy, can only report it as
+            # depending on itself, which must not replace the root cause.
+            return self.verdict[key] or "healthy"
         for v in res.violations:
             if v.code != "DEPENDS_ON_DEFERRED" and v.key in self.verdict:
                 self.observed.setdefault(v.key, v)

@@ -21,7 +21,10 @@ class Consequence(Enum):
 #: code -> (consequence, meaning). Unknown codes defer (conservative) and are reported.
 CODES: dict[str, tuple[Consequence, str]] = {
     "BUILTIN_UNSUPPORTED": (Consequence.DEFER, "needs a built-in Node's builder has not verified"),
-    "BUILTIN_CRASHES": (Consequence.DEFER, "needs a built-in (or state) that crashes Node's builder"),
+    "BUILTIN_CRASHES": (
+        Consequence.DEFER,
+        "needs a built-in, global or API (http, Response, console.createTask) that crashes Node's builder",
+    ),
     "GLOBAL_MISSING": (
         Consequence.DEFER,
         "uses a global that does not exist while building (WebAssembly, ...)",
@@ -35,6 +38,10 @@ CODES: dict[str, tuple[Consequence, str]] = {
     "RANDOM_READ": (Consequence.DEFER, "reads Math.random() at load time"),
     "FS_OUTSIDE_APP": (Consequence.DEFER, "touches files outside the app (or writes) at load time"),
     "STDIO_WRITE": (Consequence.DEFER, "writes to the console at load time (output would be lost)"),
+    "TTY_READ": (
+        Consequence.DEFER,
+        "reads the terminal (process.stdout/stderr/stdin: isTTY, columns, colours) at load time",
+    ),
     "NOT_IN_SNAPSHOT": (Consequence.DEFER, "requires a module the snapshot does not contain"),
     "REWRITE_INVALID": (Consequence.NOREWRITE, "its rewrite does not parse or is unsafe"),
     "DEPENDS_ON_DEFERRED": (Consequence.DEFER, "requires a deferred module at load time"),

@@ -286,7 +286,80 @@ function __v8snap_makeState(config, definitions) {
     for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'time', 'timeEnd', 'count']) {
       guardMethod(console, m, 'STDIO_WRITE', 'console.' + m + '()');
     }
+    // An async task is native state node's builder cannot serialize: it aborts with "Unknown external
+    // reference" (exit 133, no JS stack).
+    guardMethod(console, 'createTask', 'BUILTIN_CRASHES', 'console.createTask()');
+    // The terminal is a fact of the run, like the environment: isTTY, columns, rows, hasColors() and
+    // getColorDepth() at build time are the builder's, and a stream captured at load is the builder's
+    // object, which writes nowhere from the blob (measured: node 24.19.0).
+    for (const name of ['stdout', 'stderr', 'stdin']) guardGetter(process, name, 'TTY_READ', 'process.' + name);
+    guardBuilderGlobals(config.builderGlobals);
   }
+
+  // The verifier's realm is not the builder's. config.builderGlobals (verifier bundles only; probed once
+  // per node by doctor/globals.py) lists what the builder lacks -- `missing`: 'WebAssembly',
+  // 'Promise.try', 'DataView.prototype.getFloat16', ... (present again when the blob runs, so even
+  // `typeof WebAssembly` at load bakes a wrong answer) -- and node's lazily loaded globals that crash the
+  // builder -- `lazy`: name -> 'touch' (reading it loads internals the builder cannot serialize) or
+  // 'use' (constructing or calling it does).
+  function guardBuilderGlobals(bg) {
+    if (!bg) return;
+    const guardAccess = (owner, name, code, detail) => {
+      const desc = Object.getOwnPropertyDescriptor(owner, name);
+      if (!desc || !desc.configurable) return;
+      Object.defineProperty(owner, name, {
+        configurable: true,
+        enumerable: desc.enumerable,
+        get() {
+          if (state.building()) state.violate(code, detail);
+          return desc.get ? desc.get.call(this) : desc.value;
+        },
+        set(v) {
+          Object.defineProperty(this, name, { configurable: true, enumerable: desc.enumerable, writable: true, value: v });
+        },
+      });
+      state.restore.push(() => Object.defineProperty(owner, name, desc));
+    };
+    const missing = new Set(bg.missing || []);
+    for (const p of missing) {
+      const parts = p.split('.');
+      const name = parts.pop();
+      if (parts.length && missing.has(parts[0])) continue;
+      let owner = globalThis;
+      for (const part of parts) owner = owner === null || owner === undefined ? undefined : owner[part];
+      if (owner === null || (typeof owner !== 'object' && typeof owner !== 'function')) continue;
+      guardAccess(owner, name, 'GLOBAL_MISSING', p);
+    }
+    for (const name of Object.keys(bg.lazy || {})) {
+      if (bg.lazy[name] === 'touch') {
+        guardAccess(globalThis, name, 'BUILTIN_CRASHES', `globalThis.${name}`);
+        continue;
+      }
+      const desc = Object.getOwnPropertyDescriptor(globalThis, name);
+      if (!desc || !desc.configurable || typeof desc.value !== 'function') continue;
+      const orig = desc.value;
+      const proxy = new Proxy(orig, {
+        construct(t, args, nt) {
+          if (state.building()) state.violate('BUILTIN_CRASHES', `new ${name}()`);
+          return Reflect.construct(t, args, nt === proxy ? t : nt);
+        },
+        apply(t, self, args) {
+          if (state.building()) state.violate('BUILTIN_CRASHES', `${name}()`);
+          return Reflect.apply(t, self, args);
+        },
+      });
+      Object.defineProperty(globalThis, name, { ...desc, value: proxy });
+      state.restore.push(() => Object.defineProperty(globalThis, name, desc));
+    }
+  }
+  // Node's own code (fetch, streams, AbortSignal, ...) schedules work through the global of node's realm,
+  // which the guards above never see when modules run in another realm (a verifier's vm context); in the
+  // builder it is the one realm. The verifier guards that global too while a module loads.
+  state.guardRealm = function guardRealm(g) {
+    for (const m of ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']) {
+      guardMethod(g, m, 'TIMER_AT_INIT', m + '()');
+    }
+  };
 
   // fs and os are guarded in place (not wrapped): modules must see, and may patch, the real objects.
   function insideApp(p) {

@@ -110,6 +110,8 @@ function verify(msg) {
   let timedOut = false;
   try {
     state.installGuards();
+    // node's internals called by a module (new Response(), AbortSignal.timeout()) use this realm's timers
+    if (state.guardRealm) state.guardRealm(globalThis);
     if (config.profile === 'electron') strict.install(ctx, state);
     runner.runInContext(ctx, { timeout: msg.timeoutMs, breakOnSigint: false });
   } catch (err) {
