@@ -147,3 +147,41 @@ def test_where_code_lives_reads_as_in_a_plain_run(tmp_path: Path, node: Path, re
     assert _verdict(app, "./node_modules/fw/index.js")[0] == "healthy"
     _same(node, app, [])
     assert "DEP0169" not in run_launcher(app, []).stderr
+
+
+def test_require_of_an_es_module_that_imports_a_blob_module(tmp_path: Path, node: Path) -> None:
+    # node 24's require() takes the `module-sync` condition: an ES module wrapping the package's CJS file
+    # (generator-function@2, pulled in by koa). Node's ESM loader puts an unloaded Module in the cache for
+    # the CJS file and has Module._load fill it; the loader must fill that object, not answer `{}`.
+    app = _app(
+        tmp_path / "modsync",
+        {
+            "node_modules/gf/package.json": json.dumps(
+                {"name": "gf", "exports": {".": [{"module-sync": "./require.mjs", "default": "./index.js"}]}}
+            ),
+            "node_modules/gf/index.js": "module.exports = function gf() { return 'gf!'; };\n",
+            "node_modules/gf/require.mjs": "import g from './index.js';\nexport default g;\n"
+            "export { g as 'module.exports' };\n",
+            "node_modules/user/index.js": "const g = require('gf');\nexports.call = () => g();\n",
+            "index.js": "console.log(require('user').call(), typeof require('gf'));\n",
+        },
+    )
+    report = build_app(SnapshotConfig(app))
+    assert report.on_disk == {"./node_modules/gf/require.mjs": "ES module"}
+    _same(node, app, [])
+    assert run_launcher(app, []).stdout == "gf! function\n"
+
+
+def test_process_looks_as_in_a_plain_run_after_the_guards(tmp_path: Path, node: Path) -> None:
+    # The build-time guards wrap inherited methods (process.on is EventEmitter's); restored, they must
+    # not stay behind as own properties (debug's DEBUG=* output inspects `process`).
+    app = _app(
+        tmp_path / "procshape",
+        {
+            "lib.js": "exports.x = 1;\n",
+            "index.js": "require('./lib');\nconsole.log(Object.getOwnPropertyNames(process).sort().join());\n"
+            "console.log(Object.keys(globalThis).sort().join());\n",
+        },
+    )
+    build_app(SnapshotConfig(app))
+    _same(node, app, [])

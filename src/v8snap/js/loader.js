@@ -68,13 +68,26 @@ function __v8snap_makeRuntime(state) {
   function load(key, parent, isMain) {
     const filename = state.filenameOf(key);
     const cached = Module._cache[filename];
+    let placeholder = null;
     if (cached !== undefined) {
       attach(cached, parent);
-      return cached.exports;
+      // Loaded, or ours and still loading (a circular require sees the partial exports).
+      if (cached.loaded || moduleOf[key] === cached) return cached.exports;
+      // An unloaded Module that Node's ESM loader put in the cache for this call to fill (an `import` of
+      // this CommonJS module, e.g. from an ES module loaded by require(esm)): Module._load loads into that
+      // very object, and the ESM loader reads its exports afterwards; so do we.
+      placeholder = cached;
     }
     const dirname = path.dirname(filename);
     const record = state.records[key];
     let mod;
+    if (record !== undefined && moduleOf[key] === undefined && placeholder !== null) {
+      placeholder.exports = record.exports;
+      placeholder.loaded = true;
+      moduleOf[key] = placeholder;
+      runtime.served++;
+      return placeholder.exports;
+    }
     if (record !== undefined && moduleOf[key] === undefined) {
       // Healthy: adopt the build-time record as a real Module, keeping the object the code captured.
       const exports = record.exports;
@@ -100,7 +113,7 @@ function __v8snap_makeRuntime(state) {
       return mod.exports;
     }
     // Deferred / norewrite, or a healthy module whose cache entry was deleted: run its definition.
-    mod = new Module(filename, parent);
+    mod = placeholder || new Module(filename, parent);
     mod.filename = filename;
     mod.paths = Module._nodeModulePaths(dirname);
     moduleOf[key] = mod;

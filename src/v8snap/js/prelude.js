@@ -175,9 +175,16 @@ function __v8snap_makeState(config, definitions) {
         // non-configurable on the target (e.g. 'prototype' of an arrow): skip
       }
     }
+    const own = Object.getOwnPropertyDescriptor(obj, name);
     obj[name] = guarded;
-    // A module may have monkey-patched it meanwhile (graceful-fs patches fs): keep that patch.
-    state.restore.push(() => { if (obj[name] === guarded) obj[name] = orig; });
+    // A module may have monkey-patched it meanwhile (graceful-fs patches fs): keep that patch. Otherwise
+    // put back exactly what was there: an inherited method (process.on is EventEmitter's) must not stay
+    // behind as an own property, which `util.inspect(process)` and key listings would show.
+    state.restore.push(() => {
+      if (obj[name] !== guarded) return;
+      if (own === undefined) delete obj[name];
+      else Object.defineProperty(obj, name, own);
+    });
   }
 
   // `assumed()` may return a value to hand out instead of recording a violation (see state.assume).
