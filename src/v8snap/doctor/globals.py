@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from v8snap.doctor.builtins import default_cache_dir
+from v8snap.errors import NodeProcessError
 from v8snap.node.fingerprint import node_fingerprint
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_text
@@ -90,7 +91,7 @@ def probe_builder_globals(
         runs (~20 s on 2 cores); later calls read the cache.
 
     Raises:
-        RuntimeError: node cannot list its globals (plainly or in its builder).
+        NodeProcessError: node cannot list its globals (plainly or in its builder).
     """
     fp = node_fingerprint(node)
     cache_dir = cache_dir or default_cache_dir()
@@ -114,10 +115,10 @@ def probe_builder_globals(
             cwd=work,
         )
         if proc.returncode != 0 or not plain_out.is_file():
-            raise RuntimeError(f"{node} cannot list its globals: {proc.stderr.strip()[-500:]}")
+            raise NodeProcessError(f"{node} cannot list its globals: {proc.stderr.strip()[-500:]}")
         env = {"V8SNAP_PROBE_OUT": str(builder_out), "V8SNAP_PROBE_ECMA": str(plain_out)}
         if not _builder(node, "list-globals.js", work, "list", env) or not builder_out.is_file():
-            raise RuntimeError(f"{node}'s snapshot builder cannot list its globals")
+            raise NodeProcessError(f"{node}'s snapshot builder cannot list its globals")
         plain = json.loads(plain_out.read_text())
         builder = json.loads(builder_out.read_text())
         ecma = set(plain["ecma"])
