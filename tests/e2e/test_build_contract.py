@@ -185,3 +185,21 @@ def test_process_looks_as_in_a_plain_run_after_the_guards(tmp_path: Path, node: 
     )
     build_app(SnapshotConfig(app))
     _same(node, app, [])
+
+
+def test_worker_threads_that_load_net_are_a_named_node_limit(tmp_path: Path) -> None:
+    # node 24 aborts in a worker started from any user-land blob that loads `net` (docs/limits.md): no
+    # module is to blame, and the user gets the reason, not "please report".
+    app = _app(
+        tmp_path / "worker",
+        {
+            "index.js": "const { Worker } = require('worker_threads');\n"
+            'const w = new Worker(\'require("net"); require("worker_threads").parentPort.postMessage(1)\', '
+            "{ eval: true });\nw.on('message', (m) => { console.log('worker said', m); w.terminate(); });\n"
+        },
+    )
+    with pytest.raises(SnapshotBuildError) as info:
+        build_app(SnapshotConfig(app))
+    assert info.value.violation == "NODE_LIMIT", info.value
+    assert "worker thread" in str(info.value) and "please report" not in info.value.hint
+    assert not (app / ".v8snap" / "snapshot.blob").exists()

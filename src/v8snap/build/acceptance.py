@@ -214,6 +214,28 @@ def _bisect(
     return None if i is None else order[i]
 
 
+_WORKER_TEMPLATE = re.compile(r"Assertion failed: \w+_template_?\.IsEmpty\(\)")
+
+
+def node_limit(run: RunOutput | None) -> str | None:
+    """A known node limit that makes every snapshot of the app fail at run time, described; else None.
+
+    Observed on node 24.19 (docs/limits.md): a worker thread started from a user-land snapshot gets the
+    blob's isolate data but a fresh binding cache, so a binding the builder initialized (``stream_wrap``,
+    which ``require('v8')`` loads; ``pipe_wrap``; crypto's key objects) is initialized twice in the worker and
+    node aborts on ``Assertion failed: shutdown_wrap_template_.IsEmpty()``. esbuild's ``transformSync``
+    (a worker that loads ``child_process``) meets it.
+    """
+    if run is None or not _WORKER_TEMPLATE.search(run.stderr):
+        return None
+    line = next(ln.strip() for ln in run.stderr.splitlines() if _WORKER_TEMPLATE.search(ln))
+    return (
+        f"node aborts with `{line}` (a worker thread started from a snapshot re-initializes a binding the "
+        "snapshot builder already initialized: worker threads that load net, child_process, tty or crypto "
+        "cannot run from a user-land snapshot on node 24)"
+    )
+
+
 def _describe(args: tuple[str, ...]) -> str:
     return "`" + (shlex.join(args) or "(no args)") + "`"
 
@@ -242,6 +264,7 @@ class OutputCheck:
         self.timeout, self.say = timeout, progress
         self.first_plain, self.max_plain = first_plain, max_plain
         self.plain: list[RunOutput] = []
+        self.last: RunOutput | None = None  # the last run from a blob
         self.masks: tuple[StreamMask, StreamMask] | None = None
 
     def _plain_run(self) -> RunOutput:
@@ -290,6 +313,7 @@ class OutputCheck:
             return None
         cmd = [str(self.node), "--snapshot-blob", str(blob), "--", *self.args]
         snap = run_app(cmd, self.cwd, self.timeout)
+        self.last = snap
         if snap.timed_out:
             return f"the run from the blob did not finish in {self.timeout:.0f} s (plain runs did)"
         diff = self._judge(snap)
@@ -363,6 +387,14 @@ def check_app_output(
 
             culprit = _first_bad(len(order), differs)
             if culprit is None:
+                limit = node_limit(check.last)
+                if limit is not None:
+                    raise SnapshotBuildError(
+                        f"{_describe(args)} cannot run from a user-land snapshot on this node: {limit}",
+                        violation="NODE_LIMIT",
+                        hint="run the app without a snapshot (V8SNAP_DISABLE=1, or do not install the "
+                        "launcher); see docs/limits.md",
+                    )
                 _, _, script = _build(
                     _with_healthy_prefix(base, order, 0), node, workdir, probe, cwd, flags, "output-repro"
                 )

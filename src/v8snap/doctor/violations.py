@@ -60,6 +60,10 @@ CODES: dict[str, tuple[Consequence, str]] = {
         "calls import() at load time (the builder cannot load ES modules; it runs at run time)",
     ),
     "BUILDER_ERROR": (Consequence.DEFER, "threw inside node's snapshot builder (not in the verifier)"),
+    "NODE_LIMIT": (
+        Consequence.DEFER,
+        "the app meets a limit of node's user-land snapshots (docs/limits.md): no blob can run it",
+    ),
 }
 
 
