@@ -54,7 +54,8 @@ class Blueprint:
             None: sources inline in the snapshot script.
         warmup: JS snippets run once at build time after initialization (loader.js ``warmUp``).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
-            "files": {abs path: [size bytes, mtime ms]}}``; a mismatch warns once and runs the app plainly.
+            "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.doctor.meta.stat_stamp`); a
+            mismatch warns once and runs the app plainly.
     """
 
     graph: ModuleGraph

@@ -4,6 +4,7 @@ plus ours (fingerprint, blob identity, per-module content hashes and reasons, st
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,31 @@ class FileStamp:
             return False
 
 
+def stat_stamp(st: os.stat_result) -> list[int | float]:
+    """``[size, mtimeMs, ino]`` exactly as node's ``fs.statSync`` reports them (loader.js ``staleReason``).
+
+    ``mtimeMs`` is computed as node computes it (``sec * 1e3 + nsec / 1e6``, one double), so the loader
+    compares with ``!==``; an inode above 2**53 is the double node holds.
+    """
+    sec, nsec = divmod(st.st_mtime_ns, 1_000_000_000)
+    ino = st.st_ino if st.st_ino < 2**53 else float(st.st_ino)
+    return [st.st_size, sec * 1e3 + nsec / 1e6, ino]
+
+
+def stale_file_problems(files: dict[str, list[int | float]]) -> list[str]:
+    """loader.js ``staleReason``'s file rule in Python (``v8snap verify``): each file changed or gone."""
+    out = []
+    for file, stamp in files.items():
+        try:
+            now = stat_stamp(os.stat(file))
+        except OSError:
+            out.append(f"{file} is gone")
+            continue
+        if now != list(stamp):
+            out.append(f"{file} changed")
+    return out
+
+
 @dataclass
 class SnapshotMeta:
     """Everything recorded about one build.
@@ -47,6 +73,8 @@ class SnapshotMeta:
         mode: production | dev.
         modules: key -> {"sha256", "verdict", "reason"?}.
         stamps: FileStamps of blob, node binary and lockfile at build time.
+        stale_files: abs path -> :func:`stat_stamp` of every file baked into the blob (what the loader
+            checks at startup, also in the blob).
         timings_ms: stage -> milliseconds.
     """
 
@@ -62,6 +90,7 @@ class SnapshotMeta:
     mode: str
     modules: dict[str, dict[str, Any]] = field(default_factory=dict)
     stamps: dict[str, FileStamp] = field(default_factory=dict)
+    stale_files: dict[str, list[int | float]] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     def reasons(self) -> dict[str, Violation]:
@@ -80,6 +109,7 @@ class SnapshotMeta:
             "mode": self.mode,
             "modules": self.modules,
             "stamps": {k: vars(s) for k, s in self.stamps.items()},
+            "staleFiles": self.stale_files,
             "timingsMs": self.timings_ms,
         }
 
@@ -98,6 +128,7 @@ class SnapshotMeta:
             mode=str(d.get("mode", "production")),
             modules=dict(d.get("modules", {})),
             stamps={k: FileStamp(**v) for k, v in d.get("stamps", {}).items()},
+            stale_files={str(k): list(v) for k, v in d.get("staleFiles", {}).items()},
             timings_ms=dict(d.get("timingsMs", {})),
         )
 

@@ -10,9 +10,7 @@ while a call is in progress.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 import threading
 import time
 import weakref
@@ -21,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from v8snap.embed import blobcache
 from v8snap.embed.codec import to_wire
 from v8snap.embed.errors import (
     EmbedError,
@@ -37,7 +36,6 @@ from v8snap.errors import SnapshotMismatchError
 from v8snap.node import find_node, js_path
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.node.hugepages import with_huge_pages
-from v8snap.util import atomic_write_bytes
 
 _IDENTITY_FIELDS = ("node", "v8", "cached_data_tag", "arch", "platform")
 _HEAP_MARKERS = ("heap out of memory", "Reached heap limit", "Ineffective mark-compacts")
@@ -56,7 +54,8 @@ class ConsoleMessage:
 
 
 def blob_path(blob: bytes | str | os.PathLike[str]) -> Path:
-    """A file holding ``blob`` for ``node --snapshot-blob`` (bytes are written once per content, by sha256).
+    """A file holding ``blob`` for ``node --snapshot-blob`` (bytes are written once per content, by sha256,
+    to the user's private cache: :mod:`v8snap.embed.blobcache`, which hash-checks an entry on first use).
 
     Args:
         blob: blob bytes, or a path to a blob file (returned as is, made absolute).
@@ -69,12 +68,9 @@ def blob_path(blob: bytes | str | os.PathLike[str]) -> Path:
     key = (len(blob), hash(bytes(blob)) if isinstance(blob, bytearray) else hash(blob))
     with _blob_lock:
         hit = _blob_paths.get(key)
-        if hit is not None and hit.is_file():
+        if hit is not None and blobcache.is_verified(hit):
             return hit
-        digest = hashlib.sha256(blob).hexdigest()
-        path = Path(tempfile.gettempdir()) / f"v8snap-embed-{os.getuid()}" / f"{digest}.blob"
-        if not (path.is_file() and path.stat().st_size == len(blob)):
-            atomic_write_bytes(path, bytes(blob))
+        path = blobcache.blob_file(bytes(blob))
         _blob_paths[key] = path
         return path
 

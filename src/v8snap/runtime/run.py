@@ -7,20 +7,23 @@ import sys
 from pathlib import Path
 
 from v8snap.config import SnapshotConfig
-from v8snap.doctor.meta import SnapshotMeta
+from v8snap.doctor.meta import SnapshotMeta, stale_file_problems
 from v8snap.errors import AppError
 from v8snap.graph import find_entry
 from v8snap.node import find_node, node_fingerprint
-from v8snap.runtime.launcher import launcher_name
+from v8snap.runtime.launcher import launcher_name, launcher_rule, rule_problems
 from v8snap.util import sha256_file
 
 
 def verify_app(cfg: SnapshotConfig) -> list[str]:
     """Every reason the app's blob must not be used, or ``[]`` when it can.
 
-    Checks: meta readable; fingerprint equals the current node's (version, V8, cachedDataVersionTag, arch,
-    platform, app root); lockfile sha256 equals ``deferredHash``; blob sha256 equals the recorded one;
-    every snapshotted module's sha256 is unchanged; the launcher exists.
+    Checks: meta readable; the launcher's own rule (:func:`v8snap.runtime.launcher.rule_problems`: blob,
+    node and lockfile no newer than the meta, blob size) and the loader's (every file baked into the blob
+    has its recorded size, mtime and inode), so what the launcher refuses is never "usable" here; then
+    fingerprint equals the current node's (version, V8, cachedDataVersionTag, arch, platform, app root);
+    lockfile sha256 equals ``deferredHash``; blob sha256 equals the recorded one; every snapshotted
+    module's sha256 is unchanged; the launcher exists.
     """
     problems: list[str] = []
     try:
@@ -36,6 +39,10 @@ def verify_app(cfg: SnapshotConfig) -> list[str]:
         )
     except Exception as exc:
         return [f"cannot run node: {exc}"]
+    built_with = meta.stamps.get("node")
+    rule = launcher_rule(cfg, Path(built_with.path) if built_with else node, meta.blob_size)
+    problems += [f"the launcher refuses it: {p}" for p in rule_problems(rule)]
+    problems += [f"the loader refuses it: {p}" for p in stale_file_problems(meta.stale_files)[:1]]
     diff = meta.fingerprint.differences(current)
     if diff:
         pairs = ", ".join(f"{k}: {getattr(meta.fingerprint, k)} != {getattr(current, k)}" for k in diff)
