@@ -328,9 +328,12 @@ class Runtime:
         proc.kill()
         if any(m in log for m in _HEAP_MARKERS):
             limit = self.options.max_heap_size
-            return HeapLimitError(
-                f"JavaScript heap exhausted (max_heap_size={limit} bytes); the runtime restarts on next use"
+            which = (
+                f"max_heap_size={limit} bytes"
+                if limit is not None
+                else "node's own heap limit; no max_heap_size was set"
             )
+            return HeapLimitError(f"JavaScript heap exhausted ({which}); the runtime restarts on next use")
         return RuntimeCrashedError(
             f"the node process died (exit status {rc}); the runtime restarts on next use\n"
             f"{log.strip()[-800:]}",

@@ -26,6 +26,164 @@ const NET_BUILTINS = new Set([
 ]);
 const NET_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'Request', 'Response', 'Headers', 'FormData'];
 
+// ---- sandbox ---------------------------------------------------------------------------------------
+//
+// Installed by start() before any evaluated code runs; a full node realm is filtered rather than handing
+// evaluated code a `vm` context (docs/security.md says why). Node's permission model (--permission) closes
+// the file system, child processes, workers, addons, WASI, the inspector and process.binding; it has no
+// network switch, so without allow_net every path from JavaScript to a socket is closed here:
+//  * every loader: require of modules (makeRequire), Module._load (hence Module.prototype.require,
+//    createRequire, new Module()._compile), process.getBuiltinModule, import() (a module.registerHooks
+//    resolve hook; registerHooks/register are then denied so no user hook can run before it), and
+//    __v8snap_require (npm packages of the snapshot);
+//  * the classes, for references already held by loaded code (an npm package holding `http`, a tty stream
+//    whose prototype is net.Socket, the Pipe handle of a net.Socket opened on an fd): net.Socket#connect,
+//    net.Server#listen, dgram.Socket#bind/connect/send, dns lookups, Pipe#bind/listen/connect;
+//  * the network globals (fetch, WebSocket, EventSource, ...), process._getActiveHandles/Requests;
+//  * a Worker (allow_worker) is a fresh realm: this function's source is prepended to its code.
+// Signals to any process but this one (process.kill, process._debugProcess) need allow_child_process.
+// Self-contained (no closure over the module) because its source is reused for workers.
+function installSandbox(allowNet, netBuiltins, netGlobals) {
+  const getBuiltin = process.getBuiltinModule.bind(process);
+  const NET = new Set(netBuiltins);
+  const bare = (id) => { const s = String(id); return s.startsWith('node:') ? s.slice(5) : s; };
+  const denied = (message) => {
+    const e = new Error('v8snap sandbox: ' + message);
+    e.code = 'ERR_ACCESS_DENIED';
+    return e;
+  };
+  const deniedNet = (what) => denied(`${what} needs allow_net=True`);
+  const isNet = (id) => !allowNet && NET.has(bare(id));
+  const checkNet = (id) => { if (isNet(id)) throw deniedNet(`built-in "${bare(id)}"`); };
+  const replace = (obj, name, fn) => {
+    if (obj === null || obj === undefined) return;
+    try {
+      Object.defineProperty(obj, name, { value: fn, writable: false, configurable: false, enumerable: false });
+    } catch { obj[name] = fn; }
+  };
+  const denyMethod = (proto, name, what) => {
+    if (proto && typeof proto[name] === 'function') replace(proto, name, function () { throw deniedNet(what); });
+  };
+
+  // Signals: only this process, unless child processes are granted (a child could signal anyone anyway).
+  const mayChild = () => !!(process.permission && process.permission.has('child'));
+  const rawKill = process._kill;
+  replace(process, '_kill', function _kill(pid, sig) {
+    if (pid !== process.pid && !mayChild()) {
+      throw denied(`process.kill(${pid}) of another process needs allow_child_process=True`);
+    }
+    return rawKill.call(process, pid, sig);
+  });
+  if (typeof process._debugProcess === 'function') {
+    const rawDebug = process._debugProcess;
+    replace(process, '_debugProcess', function _debugProcess(pid) {
+      if (!mayChild()) throw denied('process._debugProcess (SIGUSR1 to a process) needs allow_child_process=True');
+      return rawDebug.call(process, pid);
+    });
+  }
+  // Node's permission model denies these already; say so in our words (they are not about the network).
+  for (const name of ['binding', '_linkedBinding']) {
+    replace(process, name, function (id) {
+      throw denied(`process.${name}(${JSON.stringify(String(id))}) is not available: node's internal ` +
+        'bindings bypass the permission model');
+    });
+  }
+
+  if (!allowNet) {
+    for (const name of netGlobals) {
+      try { delete globalThis[name]; } catch { /* non-configurable: leave it */ }
+    }
+    // Classes first, while the real modules are at hand.
+    const net = getBuiltin('net');
+    const dgram = getBuiltin('dgram');
+    for (const m of ['bind', 'connect', 'send']) denyMethod(dgram.Socket.prototype, m, 'dgram.Socket#' + m);
+    const dns = getBuiltin('dns');
+    for (const holder of [dns, dns.promises, dns.Resolver && dns.Resolver.prototype,
+      dns.promises && dns.promises.Resolver && dns.promises.Resolver.prototype]) {
+      if (!holder) continue;
+      const names = new Set([...Object.keys(holder), ...Object.getOwnPropertyNames(holder)]);
+      for (const m of names) {
+        if (/^(lookup|resolve|reverse)/.test(m)) denyMethod(holder, m, 'dns.' + m);
+      }
+    }
+    // The handle class of every pipe-backed net.Socket (`new net.Socket({fd: 3})` makes one, and the class
+    // is reachable from it): a raw Pipe binds and connects unix sockets, which the permission model does
+    // not check. Found from a throw-away server on an abstract socket (no file, closed at once).
+    try {
+      const probe = net.createServer();
+      probe.on('error', () => {});
+      probe.listen('\0v8snap-sandbox-' + process.pid + '-' + Math.random().toString(36).slice(2));
+      const Pipe = probe._handle && probe._handle.constructor;
+      probe.close();
+      for (const m of ['bind', 'listen', 'connect', 'fchmod']) denyMethod(Pipe && Pipe.prototype, m, 'Pipe#' + m);
+    } catch { /* no Pipe reachable here either */ }
+    denyMethod(net.Socket.prototype, 'connect', 'net.Socket#connect');
+    denyMethod(net.Server.prototype, 'listen', 'net.Server#listen');
+    replace(process, '_getActiveHandles', function _getActiveHandles() { return []; });
+    replace(process, '_getActiveRequests', function _getActiveRequests() { return []; });
+
+    // Loaders.
+    replace(process, 'getBuiltinModule', function getBuiltinModule(id) {
+      checkNet(id);
+      return getBuiltin(id);
+    });
+    const Module = getBuiltin('module');
+    const origLoad = Module._load;
+    Module._load = function _load(request) {
+      if (typeof request === 'string') checkNet(request);
+      return origLoad.apply(this, arguments);
+    };
+    if (typeof Module.registerHooks === 'function') {
+      Module.registerHooks({
+        resolve(specifier, context, nextResolve) {
+          checkNet(specifier);
+          const result = nextResolve(specifier, context);
+          if (result && typeof result.url === 'string' && result.url.startsWith('node:')) checkNet(result.url);
+          return result;
+        },
+      });
+    }
+    replace(Module, 'registerHooks', function registerHooks() {
+      throw denied('module.registerHooks is not available to evaluated code');
+    });
+    replace(Module, 'register', function register() {
+      throw denied('module.register is not available to evaluated code');
+    });
+    // A Worker (allow_worker) is a fresh node realm with its own loaders: it starts with this sandbox.
+    const wt = getBuiltin('worker_threads');
+    const OrigWorker = wt.Worker;
+    const prelude = `(${installSandbox.toString()})(false, ${JSON.stringify(netBuiltins)}, ` +
+      `${JSON.stringify(netGlobals)});\n`;
+    const Worker = function Worker(filename, options) {
+      if (new.target === undefined) throw new TypeError("Class constructor Worker cannot be invoked without 'new'");
+      const opts = { ...(options || {}) };
+      let code;
+      if (opts.eval) {
+        code = String(filename);
+      } else {
+        const spec = String(filename);
+        const file = spec.startsWith('file:') ? getBuiltin('url').fileURLToPath(spec) : getBuiltin('path').resolve(spec);
+        code = `require(${JSON.stringify(file)});`;
+      }
+      opts.eval = true;
+      return Reflect.construct(OrigWorker, [prelude + code, opts], new.target);
+    };
+    Worker.prototype = OrigWorker.prototype;
+    replace(OrigWorker.prototype, 'constructor', Worker);
+    replace(wt, 'Worker', Worker);
+
+    const v8snapRequire = globalThis.__v8snap_require;
+    if (typeof v8snapRequire === 'function') {
+      const guarded = function __v8snap_require(request) {
+        checkNet(request);
+        return v8snapRequire(request);
+      };
+      Object.assign(guarded, v8snapRequire);
+      globalThis.__v8snap_require = guarded;
+    }
+  }
+}
+
 function createEmbed(nodeRequire) {
   const fs = nodeRequire('fs');
   const util = nodeRequire('util');
@@ -240,24 +398,6 @@ function createEmbed(nodeRequire) {
     }
   }
 
-  // ---- sandbox -------------------------------------------------------------------------------------
-
-  function lockDown() {
-    if (allowNet) return;
-    for (const name of NET_GLOBALS) {
-      try { delete globalThis[name]; } catch { /* non-configurable: leave it */ }
-    }
-    process.getBuiltinModule = function getBuiltinModule(id) {
-      const b = bareName(String(id));
-      if (NET_BUILTINS.has(b)) throw deniedNet(b);
-      return getBuiltin(id);
-    };
-    const blocked = () => { throw deniedNet('process.binding'); };
-    process.binding = blocked;
-    process._linkedBinding = blocked;
-    try { Object.defineProperty(process, 'mainModule', { value: undefined, configurable: false }); } catch { }
-  }
-
   // ---- console capture ------------------------------------------------------------------------------
 
   function captureConsole() {
@@ -355,7 +495,7 @@ function createEmbed(nodeRequire) {
     out = fdOut;
     cbIn = fdCb;
     captureConsole();
-    lockDown();
+    installSandbox(allowNet, [...NET_BUILTINS], NET_GLOBALS);
     const input = new net.Socket({ fd: fdIn, readable: true, writable: false });
     let pending = Buffer.alloc(0);
     input.on('data', (chunk) => {
