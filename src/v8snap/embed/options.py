@@ -28,10 +28,12 @@ class RuntimeOptions:
         allow_fs: paths the runtime may read and write (Node's ``--allow-fs-read``/``--allow-fs-write``);
             by default nothing on disk is readable or writable.
         allow_fs_read: paths the runtime may only read.
-        allow_child_process: allow ``child_process`` (``--allow-child-process``).
+        allow_child_process: allow ``child_process`` (``--allow-child-process``) and signals to other
+            processes (``process.kill(pid)``; without it only the runtime's own pid).
         allow_worker: allow ``worker_threads`` (``--allow-worker``).
         allow_addons: allow native addons (``--allow-addons``).
-        allow_net: expose network built-ins (``net``, ``http``, ``fetch``, ...) to evaluated code.
+        allow_net: expose network built-ins (``net``, ``http``, ``fetch``, ...) to evaluated code; without it
+            every path to them is closed (``docs/security.md``).
         env: environment of the node process (``process.env``); default: empty except ``PATH``-free basics.
         cwd: working directory of the node process; default: the caller's.
         node: node binary; default :func:`v8snap.node.find_node`.
