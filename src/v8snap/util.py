@@ -1,4 +1,4 @@
-"""Small shared helpers: atomic writes and hashing."""
+"""Small shared helpers: atomic writes, hashing, the user's private cache directories."""
 
 from __future__ import annotations
 
@@ -100,3 +100,54 @@ def node_error_excerpt(text: str, max_lines: int = 12) -> str:
         i += 1
     out += [line.strip().rstrip(",") for line in lines[i : i + 8] if re.match(r"^\s+code: ", line)][:1]
     return "\n".join(out[:max_lines])
+
+
+_private_fallbacks: dict[str, Path] = {}
+
+
+def user_cache_path(*parts: str) -> Path:
+    """``<user cache dir>/v8snap/<parts>`` (platformdirs: ``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux)."""
+    from platformdirs import user_cache_dir  # imported on first use: `import v8snap` stays light
+
+    return Path(user_cache_dir("v8snap", appauthor=False)).joinpath(*parts)
+
+
+def private_dir(path: Path) -> Path:
+    """``path`` as a directory only this user can use, or a private temporary one when it cannot be.
+
+    Created with mode 0700. It must be a directory owned by ``os.getuid()``: one of the user's with group or
+    other bits is set to 0700 and, if others could write it, emptied of its files (they may not be the
+    user's); one owned by someone else (or unusable) is not used: this process gets a ``mkdtemp``
+    directory (0700, removed at exit) instead, with a warning.
+    """
+    import stat
+    import warnings
+
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.stat(path)
+        problem = (
+            ""
+            if stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()
+            else "is not a directory owned by this user"
+        )
+    except OSError as exc:
+        problem = f"cannot be used ({exc.strerror})"
+    if problem:
+        warnings.warn(f"v8snap: {path} {problem}; using a private temporary directory", stacklevel=3)
+        fallback = _private_fallbacks.get(str(path))
+        if fallback is None or not fallback.is_dir():
+            import atexit
+            import shutil
+
+            fallback = Path(tempfile.mkdtemp(prefix="v8snap-"))
+            atexit.register(shutil.rmtree, fallback, True)
+            _private_fallbacks[str(path)] = fallback
+        return fallback
+    if st.st_mode & 0o077:
+        os.chmod(path, 0o700)
+        if st.st_mode & 0o022:
+            for entry in path.iterdir():
+                if entry.is_symlink() or entry.is_file():
+                    entry.unlink(missing_ok=True)
+    return path

@@ -19,28 +19,20 @@ between the hash check and node's read of the file by someone able to write the 
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
-import shutil
-import stat
-import tempfile
 import threading
-import warnings
 from pathlib import Path
 
-from v8snap.util import atomic_write_bytes, sha256_file
+from v8snap.util import atomic_write_bytes, private_dir, sha256_file, user_cache_path
 
 _lock = threading.Lock()
 _verified: dict[Path, tuple[int, int, int]] = {}  # entry -> stat stamp when its sha256 was last checked
-_fallback: Path | None = None
 
 
 def cache_dir() -> Path:
     """Where the cache lives when its directory passes the checks: ``user_cache_dir("v8snap")/embed``."""
-    from platformdirs import user_cache_dir  # imported on first use: `import v8snap` stays light
-
-    return Path(user_cache_dir("v8snap", appauthor=False)) / "embed"
+    return user_cache_path("embed")
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -49,41 +41,6 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def _private_fallback() -> Path:
-    global _fallback
-    if _fallback is None or not _fallback.is_dir():
-        _fallback = Path(tempfile.mkdtemp(prefix="v8snap-embed-"))
-        atexit.register(shutil.rmtree, _fallback, True)
-    return _fallback
-
-
-def usable_dir(path: Path) -> Path:
-    """``path`` made private (created 0700; tightened if the user's), or a private temp dir when it is not
-    the user's own directory (see the module docstring)."""
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = os.stat(path)
-    except OSError as exc:
-        warnings.warn(
-            f"v8snap: cannot use the blob cache {path} ({exc}); using a private temp dir", stacklevel=3
-        )
-        return _private_fallback()
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
-        warnings.warn(
-            f"v8snap: the blob cache {path} is not a directory owned by this user; using a private temp dir",
-            stacklevel=3,
-        )
-        return _private_fallback()
-    if st.st_mode & 0o077:
-        os.chmod(path, 0o700)
-        if st.st_mode & 0o022:  # others could write: nothing in it is the user's for sure
-            for entry in path.iterdir():
-                if entry.is_file() or entry.is_symlink():
-                    entry.unlink(missing_ok=True)
-                    _verified.pop(entry, None)
-    return path
 
 
 def is_verified(path: Path) -> bool:
@@ -101,7 +58,7 @@ def blob_file(blob: bytes) -> Path:
     """
     digest = hashlib.sha256(blob).hexdigest()
     with _lock:
-        path = usable_dir(cache_dir()).resolve() / f"{digest}.blob"
+        path = private_dir(cache_dir()).resolve() / f"{digest}.blob"
         stamp = _stamp(path)
         if stamp is None or _verified.get(path) != stamp:
             if stamp is None or stamp[0] != len(blob) or sha256_file(path) != digest:

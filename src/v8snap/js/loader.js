@@ -279,7 +279,7 @@ function __v8snap_makeRuntime(state) {
       // Healthy modules' load-time effects (globals they set) live in this heap: only a fresh process is
       // a plain run. Same stdio, same exit code; a signal that killed the child kills us the same way.
       // One line, whatever a path holds (control characters shown as '?').
-      const why = stale.replace(/[\x00-\x1f\x7f]/g, '?');
+      const why = stale.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?');
       process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
       const { spawnSync } = require('child_process');
       const res = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });

@@ -15,13 +15,12 @@ import fcntl
 import hashlib
 import os
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from v8snap.errors import V8SnapError
 from v8snap.node.locate import find_node, npm_command
-from v8snap.util import atomic_write_text, sha256_file
+from v8snap.util import atomic_write_text, private_dir, sha256_file, user_cache_path
 
 STAMP_NAME = ".v8snap-installed"
 """File inside ``node_modules`` holding the sha256 of the lockfile it was installed from."""
@@ -110,9 +109,11 @@ def _write_stamp(app_dir: Path) -> None:
 def _app_lock(app_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock keyed by the real path of ``app_dir`` (blocks until it is free)."""
     key = hashlib.sha256(os.path.realpath(app_dir).encode("utf-8")).hexdigest()[:24]
-    lock_dir = Path(tempfile.gettempdir()) / f"v8snap-npm-locks-{os.getuid()}"
-    lock_dir.mkdir(parents=True, exist_ok=True)
-    with open(lock_dir / f"{key}.lock", "a+b") as fh:
+    # In the user's own 0700 cache dir, opened without following a symlink: a shared /tmp dir let another
+    # user hold the lock forever or point it at a file of ours (created on open).
+    lock_dir = private_dir(user_cache_path("npm-locks"))
+    fd = os.open(lock_dir / f"{key}.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    with open(fd, "a+b") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield
