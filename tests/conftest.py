@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -23,6 +24,10 @@ from v8snap.node import find_node
 from v8snap.node.npm import ensure_installed
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Tests check behaviour from the blob: builds keep the snapshot strategy unless a test asks otherwise
+# (the measured choice would pick `plain` for most tiny test apps; tests/e2e/test_strategy.py covers it).
+os.environ.setdefault("V8SNAP_STRATEGY", "snapshot")
 
 
 def app_source_dir(name: str) -> Path:

@@ -114,6 +114,15 @@ def build(
     huge_pages: Annotated[
         bool, typer.Option(help="launcher: transparent huge pages for node's malloc (GLIBC_TUNABLES)")
     ] = True,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            help="auto (time snapshot / compile-cache / plain and use the fastest), or force one of them"
+        ),
+    ] = "auto",
+    measure: Annotated[
+        bool, typer.Option(help="with --strategy auto: time the strategies (--no-measure: snapshot)")
+    ] = True,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -134,6 +143,8 @@ def build(
         assume=assume,
         warmup=tuple(warmup or ()),
         huge_pages=huge_pages,
+        strategy=_strategy(strategy),
+        measure=measure,
     )
     say, stop = _progress()
     try:
@@ -156,8 +167,24 @@ def build(
     _print_build_notes(report)
 
 
+def _strategy(value: str) -> str:
+    if value not in ("auto", "snapshot", "compile-cache", "plain"):
+        raise typer.BadParameter(
+            f"{value!r}: use auto, snapshot, compile-cache or plain", param_hint="--strategy"
+        )
+    return value
+
+
 def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
     """What the build healed, masked, skipped and left on disk: one line each, for the summary."""
+    choice = report.meta.strategy
+    medians = choice.get("mediansMs") or {}
+    how = (
+        "forced"
+        if choice.get("forced")
+        else ", ".join(f"{k} {v:.0f} ms" for k, v in medians.items()) or "not measured"
+    )
+    out.print(f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({how})")
     acc = report.acceptance
     if report.on_disk:
         counts: dict[str, int] = {}
@@ -186,7 +213,7 @@ def run(ctx: typer.Context, app_dir: AppArg = Path("."), node: NodeOpt = None) -
 @app.command()
 def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
     """Check that the blob matches node, the lockfile, the modules and its recorded sha256."""
-    from v8snap.runtime.run import verify_app
+    from v8snap.runtime.run import launch_strategy, verify_app
 
     cfg = _config(app_dir, node=node)
     problems = verify_app(cfg)
@@ -195,6 +222,9 @@ def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
             f"the snapshot of {cfg.app_root} cannot be used: " + "; ".join(problems), problems=problems
         )
     out.print("[green]✓[/green] snapshot is usable")
+    strategy = launch_strategy(cfg)
+    if strategy != "snapshot":
+        out.print(f"(the launcher's measured strategy is {strategy}: it runs the app without the blob)")
 
 
 @app.command()

@@ -29,6 +29,11 @@ def _env_flag(*names: str) -> bool:
     return any(os.environ.get(n) for n in names)
 
 
+def _env_strategy() -> Literal["auto", "snapshot", "compile-cache", "plain"]:
+    v = os.environ.get("V8SNAP_STRATEGY", "auto")
+    return v if v in ("snapshot", "compile-cache", "plain") else "auto"  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class SnapshotConfig:
     """Inputs of ``v8snap build``.
@@ -56,6 +61,10 @@ class SnapshotConfig:
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
         keep_config: keep generated scripts in ``.v8snap/work`` (``V8SNAP_KEEP_CONFIG=1``; the older
             ``SNAPSHOT_KEEP_CONFIG=1`` works too).
+        strategy: how the launcher starts the app (:mod:`v8snap.build.strategy`): ``auto`` (default; the
+            build times snapshot, compile cache and plain on the trace commands and picks the fastest),
+            ``snapshot``, ``compile-cache`` or ``plain`` (forced). ``V8SNAP_STRATEGY`` sets the default.
+        measure: with ``auto``, time the strategies (False: ``--no-measure``, the snapshot is used).
     """
 
     app_root: Path
@@ -74,6 +83,10 @@ class SnapshotConfig:
     huge_pages: bool = True
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
     keep_config: bool = field(default_factory=lambda: _env_flag("V8SNAP_KEEP_CONFIG", "SNAPSHOT_KEEP_CONFIG"))
+    strategy: Literal["auto", "snapshot", "compile-cache", "plain"] = field(
+        default_factory=lambda: _env_strategy()
+    )
+    measure: bool = True
 
     @property
     def out_dir(self) -> Path:

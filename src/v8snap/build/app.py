@@ -15,6 +15,7 @@ from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
 from v8snap.build.acceptance import Acceptance, build_with_acceptance, check_app_output
+from v8snap.build.strategy import StrategyChoice, choose_strategy, compile_cache_preload
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
@@ -320,6 +321,17 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         }
         for k, h in hashes.items()
     }
+    entry_path = full_graph.root / full_graph.entry[2:]
+    if cfg.strategy != "auto":
+        choice = StrategyChoice(cfg.strategy, {}, forced=True)
+    elif cfg.measure:
+        t = time.perf_counter()
+        choice = choose_strategy(node, entry_path, candidate, out_dir, cfg.trace_args, cwd=root, progress=say)
+        timings["strategy"] = (time.perf_counter() - t) * 1000
+    else:
+        choice = StrategyChoice("snapshot", {})
+    if choice.chosen == "compile-cache":
+        compile_cache_preload(out_dir)
     # Swap in: blob, then meta, then launcher. Between the first two renames the launcher sees a blob
     # newer than its meta and runs the app plainly: nothing stale is ever served.
     blob_sha = sha256_file(candidate)
@@ -343,11 +355,12 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         stamps=stamps,
         stale_files=stale_files,
         timings_ms=timings,
+        strategy=choice.to_json(),
     )
     meta.write(cfg.meta_path)
     if printer.licences:  # licence comments the printer dropped from the blob (issue #4)
         atomic_write_text(out_dir / "licenses.txt", licence_text(printer.licences))
-    launcher = write_launcher(cfg, meta, node, full_graph.root / full_graph.entry[2:])
+    launcher = write_launcher(cfg, meta, node, entry_path)
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
     return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0, accepted, on_disk)

@@ -76,6 +76,8 @@ class SnapshotMeta:
         stale_files: abs path -> :func:`stat_stamp` of every file baked into the blob (what the loader
             checks at startup, also in the blob).
         timings_ms: stage -> milliseconds.
+        strategy: how the launcher starts the app (``v8snap.build.strategy.StrategyChoice.to_json``:
+            ``{"chosen", "mediansMs", "forced"}``); empty in metas written before strategies existed.
     """
 
     healthy: list[str]
@@ -92,6 +94,7 @@ class SnapshotMeta:
     stamps: dict[str, FileStamp] = field(default_factory=dict)
     stale_files: dict[str, list[int | float]] = field(default_factory=dict)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    strategy: dict[str, Any] = field(default_factory=dict)
 
     def reasons(self) -> dict[str, Violation]:
         return {k: Violation.from_json(m["reason"]) for k, m in self.modules.items() if m.get("reason")}
@@ -111,6 +114,7 @@ class SnapshotMeta:
             "stamps": {k: vars(s) for k, s in self.stamps.items()},
             "staleFiles": self.stale_files,
             "timingsMs": self.timings_ms,
+            "strategy": self.strategy,
         }
 
     @classmethod
@@ -130,6 +134,7 @@ class SnapshotMeta:
             stamps={k: FileStamp(**v) for k, v in d.get("stamps", {}).items()},
             stale_files={str(k): list(v) for k, v in d.get("staleFiles", {}).items()},
             timings_ms=dict(d.get("timingsMs", {})),
+            strategy=dict(d.get("strategy") or {}),
         )
 
     def write(self, path: Path) -> None:

@@ -67,6 +67,14 @@ def verify_app(cfg: SnapshotConfig) -> list[str]:
     return problems
 
 
+def launch_strategy(cfg: SnapshotConfig) -> str:
+    """The strategy recorded by the last build (``snapshot`` when unknown or unreadable)."""
+    try:
+        return str(SnapshotMeta.read(cfg.meta_path).strategy.get("chosen", "snapshot"))
+    except (OSError, ValueError, KeyError):
+        return "snapshot"
+
+
 def exec_app(cfg: SnapshotConfig, args: list[str]) -> None:
     """Replace this process with the app: from the blob (via the launcher) if :func:`verify_app` passes,
     otherwise a plain ``node ENTRY args`` after one warning line on stderr. Never returns.
@@ -75,10 +83,13 @@ def exec_app(cfg: SnapshotConfig, args: list[str]) -> None:
         AppError: the app has no entry point.
         NodeNotFoundError: no node to run it with.
     """
-    problems = verify_app(cfg)
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
     sys.stdout.flush()
     sys.stderr.flush()
+    # A launcher whose strategy is compile-cache or plain uses no blob: nothing to verify.
+    if launcher.is_file() and launch_strategy(cfg) != "snapshot":
+        os.execv(str(launcher), [str(launcher), *args])
+    problems = verify_app(cfg)
     if not problems:
         os.execv(str(launcher), [str(launcher), *args])
     print(f"v8snap: not using the snapshot ({problems[0]}); running without it", file=sys.stderr)

@@ -1,0 +1,128 @@
+"""The start-up strategy: snapshot, compile cache or plain, whichever starts the app fastest.
+
+A blob is not free: node deserializes its whole bootstrap from the file instead of the snapshot built into
+its binary, 10-18 ms more than ``node -e 0`` on the 2-core test VM (docs/limits.md). An app whose own module
+loading costs less than that starts slower from any blob (benchmarks/corpus.md: 22 of 52 small apps). So the
+build times the three ways of starting the app side by side on its trace commands and the launcher runs
+the fastest; ``--strategy`` forces one.
+
+- ``snapshot``: ``node --snapshot-blob BLOB -- ARGS`` (the loader serves modules from the blob);
+- ``compile-cache``: ``node --require APP/.v8snap/compile-cache.js ENTRY ARGS``: the preload enables node's
+  compile cache in ``APP/.v8snap/compile-cache/`` (``module.enableCompileCache``; an app that sets its own
+  ``NODE_COMPILE_CACHE`` keeps it) and leaves no trace a plain run would not have;
+- ``plain``: ``node ENTRY ARGS``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from v8snap.bench.startup import Variant, bench_startup
+from v8snap.node.helpers import js_path
+
+Strategy = Literal["snapshot", "compile-cache", "plain"]
+STRATEGIES: tuple[Strategy, ...] = ("snapshot", "compile-cache", "plain")
+
+#: Environment variable the launcher passes the compile cache directory in (the preload removes it).
+CACHE_DIR_ENV = "V8SNAP_COMPILE_CACHE"
+
+
+@dataclass(frozen=True)
+class StrategyChoice:
+    """The strategy the launcher runs, and why.
+
+    Attributes:
+        chosen: the strategy.
+        medians_ms: strategy -> median start-up wall time (ms) summed over the trace commands; empty when
+            nothing was measured (forced, or ``--no-measure``).
+        forced: chosen by the user (``--strategy``), not by measurement.
+    """
+
+    chosen: Strategy
+    medians_ms: dict[str, float]
+    forced: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"chosen": self.chosen, "mediansMs": self.medians_ms, "forced": self.forced}
+
+    @classmethod
+    def from_json(cls, d: dict[str, object]) -> StrategyChoice:
+        chosen: Strategy = next((s for s in STRATEGIES if s == d.get("chosen")), "snapshot")
+        medians = d.get("mediansMs") or {}
+        return cls(
+            chosen,
+            {str(k): float(v) for k, v in medians.items()} if isinstance(medians, dict) else {},
+            bool(d.get("forced", False)),
+        )
+
+
+def compile_cache_preload(out_dir: Path) -> Path:
+    """Copy the compile-cache preload into ``out_dir`` (the launcher must not depend on v8snap's install)."""
+    dest = out_dir / "compile-cache.js"
+    shutil.copyfile(js_path("compile-cache.js"), dest)
+    return dest
+
+
+def strategy_variants(
+    node: Path, entry: Path, blob: Path, out_dir: Path, args: tuple[str, ...]
+) -> list[Variant]:
+    """The three ways of starting the app, as the launcher would run them (same order as STRATEGIES)."""
+    preload = out_dir / "compile-cache.js"
+    cache = {CACHE_DIR_ENV: str(out_dir / "compile-cache")}
+    return [
+        Variant("snapshot", [str(node), "--snapshot-blob", str(blob), "--", *args]),
+        Variant("compile-cache", [str(node), "--require", str(preload), str(entry), *args], cache),
+        Variant("plain", [str(node), str(entry), *args]),
+    ]
+
+
+def choose_strategy(
+    node: Path,
+    entry: Path,
+    blob: Path,
+    out_dir: Path,
+    trace_args: tuple[tuple[str, ...], ...],
+    *,
+    cwd: Path,
+    rounds: int = 5,
+    progress: Callable[[str], None] | None = None,
+) -> StrategyChoice:
+    """Time the strategies side by side (alternating rounds) on each trace command; pick the fastest.
+
+    Args:
+        node: node binary.
+        entry: absolute path of the main module.
+        blob: the accepted snapshot blob.
+        out_dir: ``APP/.v8snap`` (holds the preload and the compile cache).
+        trace_args: the trace commands' arguments.
+        cwd: the app root.
+        rounds: measured rounds per trace command (after one warm-up round that also fills the cache).
+        progress: one-line status callback.
+
+    Returns:
+        A :class:`StrategyChoice` with the medians (ms, summed over trace commands). Ties go to the
+        earlier strategy in :data:`STRATEGIES` order (snapshot first).
+
+    Raises:
+        V8SnapError: a run failed to start (see :func:`v8snap.bench.startup.bench_startup`).
+    """
+    compile_cache_preload(out_dir)
+    totals: dict[str, float] = dict.fromkeys(STRATEGIES, 0.0)
+    for args in trace_args:
+        if progress:
+            progress(f"timing snapshot / compile cache / plain on `{' '.join(args) or '(no args)'}`")
+        results = bench_startup(
+            strategy_variants(node, entry, blob, out_dir, args),
+            cwd=cwd,
+            rounds=rounds,
+            warmup=1,
+            check_exit=False,
+        )
+        for r in results:
+            totals[r.name] += r.median_ms
+    chosen = min(STRATEGIES, key=lambda s: (totals[s], STRATEGIES.index(s)))
+    return StrategyChoice(chosen, {k: round(v, 1) for k, v in totals.items()})
