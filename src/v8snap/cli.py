@@ -115,11 +115,12 @@ def build(
         bool, typer.Option(help="launcher: transparent huge pages for node's malloc (GLIBC_TUNABLES)")
     ] = True,
     strategy: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="auto (time snapshot / compile-cache / plain and use the fastest), or force one of them"
+            help="auto (time snapshot / compile-cache / plain and use the fastest), or force one of them "
+            "(default: V8SNAP_STRATEGY, else auto)"
         ),
-    ] = "auto",
+    ] = None,
     measure: Annotated[
         bool, typer.Option(help="with --strategy auto: time the strategies (--no-measure: snapshot)")
     ] = True,
@@ -143,7 +144,7 @@ def build(
         assume=assume,
         warmup=tuple(warmup or ()),
         huge_pages=huge_pages,
-        strategy=_strategy(strategy),
+        strategy=_strategy(strategy) if strategy is not None else None,
         measure=measure,
     )
     say, stop = _progress()

@@ -17,10 +17,16 @@ from v8snap.config import SnapshotConfig
 def test_explain_shows_lazy_requires_with_reasons(app_copy: Callable[..., Path]) -> None:
     root = app_copy("express4")
     build_app(SnapshotConfig(root))
-    key = "node_modules/express/lib/application.js"
+    key = "node_modules/express/lib/view.js"  # healthy; requires debug, which reads the environment
     res = CliRunner().invoke(cli, ["doctor", str(root), "--explain", key])
     assert res.exit_code == 0, res.output
-    assert "lazy-require http (http): 'http' is not healthy" in " ".join(res.stdout.split())
-    assert "+++ b/node_modules/express/lib/application.js (snapshot)" in res.stdout
+    assert "lazy-require debug (debug): 'debug' is not healthy" in " ".join(res.stdout.split())
+    assert "+++ b/node_modules/express/lib/view.js (snapshot)" in res.stdout
+    # A deferred module goes into the blob unrewritten (it runs at run time as in a plain run).
+    deferred = CliRunner().invoke(
+        cli, ["doctor", str(root), "--explain", "node_modules/express/lib/application.js"]
+    )
+    assert "deferred" in deferred.stdout and "no rewrite" in deferred.stdout
+    assert "lazy-require" not in deferred.stdout
     missing = CliRunner().invoke(cli, ["doctor", str(root), "--explain", "nope.js"])
     assert missing.exit_code != 0

@@ -31,7 +31,9 @@ console.log(JSON.stringify({
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GLIBC_TUNABLES", "NODE_OPTIONS")}
+    # V8SNAP_STRATEGY is the test session's own setting (tests/conftest.py), not the launcher's.
+    drop = ("GLIBC_TUNABLES", "NODE_OPTIONS", "V8SNAP_STRATEGY")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     return {**env, **extra}
 
 

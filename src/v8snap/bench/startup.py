@@ -46,11 +46,22 @@ def default_variants(
     ]
 
 
-def _run(v: Variant, cwd: Path, check_exit: bool = True) -> float:
+def _run(v: Variant, cwd: Path, check_exit: bool = True, timeout: float | None = None) -> float:
     env = {**os.environ, **v.env}
     env.pop("NODE_OPTIONS", None)
     t0 = time.perf_counter_ns()
-    proc = subprocess.run(v.argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        proc = subprocess.run(
+            v.argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise V8SnapError(f"{v.name} did not finish in {timeout:.0f} s") from exc
     elapsed = (time.perf_counter_ns() - t0) / 1e6
     if check_exit and proc.returncode != 0:
         raise V8SnapError(f"{v.name} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
@@ -60,19 +71,27 @@ def _run(v: Variant, cwd: Path, check_exit: bool = True) -> float:
 
 
 def bench_startup(
-    variants: list[Variant], *, cwd: Path, rounds: int = 15, warmup: int = 2, check_exit: bool = True
+    variants: list[Variant],
+    *,
+    cwd: Path,
+    rounds: int = 15,
+    warmup: int = 2,
+    check_exit: bool = True,
+    timeout: float | None = None,
 ) -> list[StartupResult]:
     """Run ``warmup`` + ``rounds`` alternating rounds; return one result per variant (same order).
 
-    ``check_exit=False`` times apps whose trace command exits non-zero (the exit code is the app's own).
+    ``check_exit=False`` times apps whose trace command exits non-zero (the exit code is the app's own);
+    ``timeout`` (seconds) bounds each run. Runs get stdin closed.
 
     Raises:
-        V8SnapError: a variant failed (``check_exit``) or (for the launcher) fell back to a plain run.
+        V8SnapError: a variant failed (``check_exit``), timed out, or (for the launcher) fell back to a
+            plain run.
     """
     samples: dict[str, list[float]] = {v.name: [] for v in variants}
     for i in range(warmup + rounds):
         for v in variants:
-            ms = _run(v, cwd, check_exit)
+            ms = _run(v, cwd, check_exit, timeout)
             if i >= warmup:
                 samples[v.name].append(ms)
     return [StartupResult(v.name, samples[v.name]) for v in variants]

@@ -153,6 +153,8 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
 
     Raises:
         OSError: a module file cannot be read.
+        SnapshotBuildError: a CJS module has an ``import()`` that cannot be routed (callers leave such
+            modules out of the graph first: :func:`v8snap.build.app.snapshot_graph`).
     """
     for key, info in bp.graph.modules.items():
         if info.kind not in SNAPSHOT_KINDS:
@@ -166,7 +168,15 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
                 refused = str(sig)
         if info.kind == "cjs":
             # Verbatim modules too: an import() compiled by the builder fails at run time.
-            source = rewrite_dynamic_imports(key, source) or source
+            routed = rewrite_dynamic_imports(key, source)
+            if routed is None:  # build_app leaves such modules out of the graph (snapshot_graph)
+                raise SnapshotBuildError(
+                    f"{key}: has an import() the parser cannot place, so it cannot run from a snapshot",
+                    module=key,
+                    violation="DYNAMIC_IMPORT",
+                    hint="leave the package out of the snapshot",
+                )
+            source = routed
         yield key, info, source, refused
 
 

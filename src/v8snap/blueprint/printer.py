@@ -24,6 +24,7 @@ from v8snap.rewrite import (
     strip_comments,
     to_one_byte,
 )
+from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import read_source
 
 
@@ -142,6 +143,11 @@ def explain(
     source = read_source(info.path)
     non_healthy = frozenset(k for k in graph.modules if k not in healthy)
     printer = Printer(graph, builtin_verdicts, profile)
-    printed = printer.print(key, source, non_healthy)
+    # As in the build's final script: only healthy modules are rewritten; every module's import() calls
+    # are routed to the run-time import.
+    printed = printer.print(key, source, non_healthy, rewrite=key in healthy)
+    if info.kind == "cjs":
+        printed = rewrite_dynamic_imports(key, printed) or printed
     verdict = "healthy" if key in healthy else "deferred"
-    return Explanation(key, verdict, printer.lazy_specifiers(key, non_healthy), printer.results[key], printed)
+    lazy = printer.lazy_specifiers(key, non_healthy) if key in healthy else frozenset()
+    return Explanation(key, verdict, lazy, printer.results[key], printed)

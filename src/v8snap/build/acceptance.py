@@ -34,6 +34,7 @@ from v8snap.graph.model import ModuleGraph
 from v8snap.util import atomic_write_text
 
 Progress = Callable[[str], None]
+_MAX_OUTPUT_HEALS = 5  # modules deferred per trace command for output mismatches before giving up
 _VIOLATION_LINE = re.compile(r"^  (\./\S+): ([A-Z_]+) (.*)$", re.M)
 _FRAME_FILE = re.compile(r"(/[^\s():]+):\d+(?::\d+)?")
 _ERROR_LINE = re.compile(r"^\s*(?:Uncaught )?([A-Za-z]*(?:Error|Exception)\b.*|\[.*Error.*\].*)$", re.M)
@@ -48,12 +49,14 @@ class Acceptance:
         healed: one line per module deferred by acceptance, with the reason.
         masked: what the output check ignored because it varies between plain runs.
         skipped: output checks not done, with the reason (a time limit reached).
+        skipped_args: the trace commands of ``skipped`` (they never finish: nothing to time either).
     """
 
     outcome: BuildOutcome
     healed: list[str] = field(default_factory=list)
     masked: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    skipped_args: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def _build(
@@ -366,11 +369,18 @@ def check_app_output(
         skip = check.skip_reason()
         if skip is not None:
             acceptance.skipped.append(skip)
+            acceptance.skipped_args.append(args)
             continue
-        for _ in range(5):
+        for healed in range(_MAX_OUTPUT_HEALS + 1):
             diff = check.difference(blob)
             if diff is None:
                 break
+            if healed == _MAX_OUTPUT_HEALS:
+                raise SnapshotBuildError(
+                    f"the app's output from the blob still differs after deferring {healed} modules: {diff}",
+                    violation="OUTPUT_MISMATCH",
+                    hint="run `v8snap doctor`; V8SNAP_DISABLE=1 runs the app plainly",
+                )
             say(f"output of {_describe(args)} from the blob differs ({diff}); bisecting")
             base = bp_of(state)
             order = init_order(base.graph, state.healthy)
@@ -422,12 +432,6 @@ def check_app_output(
                     hint="please report it; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
                 )
             acceptance.outcome = outcome
-        else:
-            raise SnapshotBuildError(
-                f"the app's output from the blob still differs after deferring 5 modules: {diff}",
-                violation="OUTPUT_MISMATCH",
-                hint="run `v8snap doctor`; V8SNAP_DISABLE=1 runs the app plainly",
-            )
         acceptance.masked.extend(check.masked())
 
 

@@ -203,7 +203,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
 
     full_graph, graph, seconds = _discover(cfg, node, say)
     timings["graph"] = seconds * 1000
-    on_disk = on_disk_modules(full_graph, graph)
+    on_disk = on_disk_modules(full_graph, graph, cfg.mode)
     say(
         f"graph: {len(full_graph.modules)} modules loaded at startup, "
         f"{len(full_graph.modules) - len(on_disk)} to snapshot"
@@ -326,7 +326,10 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         choice = StrategyChoice(cfg.strategy, {}, forced=True)
     elif cfg.measure:
         t = time.perf_counter()
-        choice = choose_strategy(node, entry_path, candidate, out_dir, cfg.trace_args, cwd=root, progress=say)
+        timed = tuple(a for a in cfg.trace_args if a not in accepted.skipped_args)
+        choice = choose_strategy(
+            node, entry_path, candidate, out_dir, timed, cwd=root, timeout=cfg.timeout, progress=say
+        )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:
         choice = StrategyChoice("snapshot", {})
@@ -366,12 +369,13 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0, accepted, on_disk)
 
 
-def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph) -> dict[str, str]:
+def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> dict[str, str]:
     """Modules loaded at startup that do not go into the blob, key -> why (for the build summary)."""
     out: dict[str, str] = {}
     for k, m in full_graph.modules.items():
         if k not in graph.modules:
-            out[k] = "app code in dev mode" if not _in_node_modules(k) else "import() it cannot route"
+            dev = mode == "dev" and not _in_node_modules(k)
+            out[k] = "app code in dev mode" if dev else "import() it cannot route"
         elif m.kind == "esm":
             out[k] = "ES module"
         elif m.kind == "native":

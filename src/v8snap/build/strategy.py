@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from v8snap.bench.startup import Variant, bench_startup
+from v8snap.errors import V8SnapError
 from v8snap.node.helpers import js_path
 
 Strategy = Literal["snapshot", "compile-cache", "plain"]
@@ -89,6 +90,7 @@ def choose_strategy(
     *,
     cwd: Path,
     rounds: int = 5,
+    timeout: float = 60.0,
     progress: Callable[[str], None] | None = None,
 ) -> StrategyChoice:
     """Time the strategies side by side (alternating rounds) on each trace command; pick the fastest.
@@ -101,27 +103,35 @@ def choose_strategy(
         trace_args: the trace commands' arguments.
         cwd: the app root.
         rounds: measured rounds per trace command (after one warm-up round that also fills the cache).
+        timeout: seconds per run; a run that takes longer (a server) ends the measurement: snapshot.
         progress: one-line status callback.
 
     Returns:
         A :class:`StrategyChoice` with the medians (ms, summed over trace commands). Ties go to the
         earlier strategy in :data:`STRATEGIES` order (snapshot first).
 
-    Raises:
-        V8SnapError: a run failed to start (see :func:`v8snap.bench.startup.bench_startup`).
+    Runs get stdin closed; trace commands the output check skipped (they never finish) are left out.
     """
     compile_cache_preload(out_dir)
     totals: dict[str, float] = dict.fromkeys(STRATEGIES, 0.0)
+    if not trace_args:
+        return StrategyChoice("snapshot", {})
     for args in trace_args:
         if progress:
             progress(f"timing snapshot / compile cache / plain on `{' '.join(args) or '(no args)'}`")
-        results = bench_startup(
-            strategy_variants(node, entry, blob, out_dir, args),
-            cwd=cwd,
-            rounds=rounds,
-            warmup=1,
-            check_exit=False,
-        )
+        try:
+            results = bench_startup(
+                strategy_variants(node, entry, blob, out_dir, args),
+                cwd=cwd,
+                rounds=rounds,
+                warmup=1,
+                check_exit=False,
+                timeout=timeout,
+            )
+        except V8SnapError as exc:  # a run that does not finish: nothing to compare, keep the snapshot
+            if progress:
+                progress(f"strategy not measured ({exc}); the launcher uses the snapshot")
+            return StrategyChoice("snapshot", {})
         for r in results:
             totals[r.name] += r.median_ms
     chosen = min(STRATEGIES, key=lambda s: (totals[s], STRATEGIES.index(s)))

@@ -13,6 +13,7 @@ list the globals, then one builder run per node global touches it (and uses it).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -74,6 +75,11 @@ def _missing(plain: dict[str, Any], builder: dict[str, Any]) -> list[str]:
     return out
 
 
+#: Node globals that every builder supports (touched and constructed): a probe that fails on them is
+#: unreliable (observed: none; the guard is for a loaded machine).
+_CONTROLS = ("Buffer", "URL", "TextEncoder", "AbortController")
+
+
 def probe_builder_globals(
     node: Path, *, cache_dir: Path | None = None, jobs: int | None = None
 ) -> dict[str, Any]:
@@ -125,9 +131,18 @@ def probe_builder_globals(
         names = [n for n in builder["globals"] if n not in ecma and n not in ("global", "globalThis")]
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
             verdicts = dict(zip(names, pool.map(lambda n: _lazy_verdict(node, n, work), names), strict=True))
+    # Controls: globals every node's builder supports. A probe that failed for the machine's sake (a full
+    # temp dir, the time limit under load) must not be cached as a fact about node.
+    broken = [n for n in _CONTROLS if n in verdicts and verdicts[n] != "ok"]
+    if broken:
+        raise NodeProcessError(
+            f"probing {node}'s snapshot builder failed for globals it always supports ({', '.join(broken)}); "
+            "is the machine overloaded or the temp directory full? Try again"
+        )
     data = {
         "missing": _missing(plain, builder),
         "lazy": {n: v for n, v in sorted(verdicts.items()) if v != "ok"},
     }
-    atomic_write_text(cache, json.dumps(data, indent=1, sort_keys=True))
+    with contextlib.suppress(OSError):  # an unwritable cache only costs the next build another probe
+        atomic_write_text(cache, json.dumps(data, indent=1, sort_keys=True))
     return data

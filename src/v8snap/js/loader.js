@@ -71,11 +71,11 @@ function __v8snap_makeRuntime(state) {
     let placeholder = null;
     if (cached !== undefined) {
       attach(cached, parent);
-      // Loaded, or ours and still loading (a circular require sees the partial exports).
-      if (cached.loaded || moduleOf[key] === cached) return cached.exports;
       // An unloaded Module that Node's ESM loader put in the cache for this call to fill (an `import` of
-      // this CommonJS module, e.g. from an ES module loaded by require(esm)): Module._load loads into that
-      // very object, and the ESM loader reads its exports afterwards; so do we.
+      // this CommonJS module, e.g. from an ES module loaded by require(esm)), marked with its private
+      // symbol: Module._load loads into that very object, and the ESM loader reads its exports afterwards.
+      // Anything else cached (loaded, or a circular require in progress) answers with its exports.
+      if (cached.loaded || moduleOf[key] === cached || !cachedByEsmLoader(cached)) return cached.exports;
       placeholder = cached;
     }
     const dirname = path.dirname(filename);
@@ -86,6 +86,7 @@ function __v8snap_makeRuntime(state) {
       placeholder.loaded = true;
       moduleOf[key] = placeholder;
       runtime.served++;
+      registerChildren(key, placeholder);
       return placeholder.exports;
     }
     if (record !== undefined && moduleOf[key] === undefined) {
@@ -102,14 +103,7 @@ function __v8snap_makeRuntime(state) {
       if (isMain) setMain(mod);
       Module._cache[filename] = mod;
       runtime.served++;
-      // What it required at build time is loaded too, as in a plain run: register those Modules now.
-      for (const child of state.childKeys[key] || []) {
-        if (Module._cache[state.filenameOf(child)] === undefined && state.records[child] !== undefined) {
-          load(child, mod, false);
-        } else {
-          attach(Module._cache[state.filenameOf(child)], mod);
-        }
-      }
+      registerChildren(key, mod);
       return mod.exports;
     }
     // Deferred / norewrite, or a healthy module whose cache entry was deleted: run its definition.
@@ -135,6 +129,24 @@ function __v8snap_makeRuntime(state) {
     mod.loaded = true;
     runtime.served++;
     return mod.exports;
+  }
+
+  // What a healthy module required at build time is loaded too, as in a plain run: register those Modules.
+  function registerChildren(key, mod) {
+    for (const child of state.childKeys[key] || []) {
+      if (Module._cache[state.filenameOf(child)] === undefined && state.records[child] !== undefined) {
+        load(child, mod, false);
+      } else {
+        attach(Module._cache[state.filenameOf(child)], mod);
+      }
+    }
+  }
+
+  function cachedByEsmLoader(mod) {
+    for (const sym of Object.getOwnPropertySymbols(mod)) {
+      if (sym.description === 'kIsCachedByESMLoader' && mod[sym]) return true;
+    }
+    return false;
   }
 
   function setMain(mod) {

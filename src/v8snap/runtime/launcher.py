@@ -121,6 +121,7 @@ def render_launcher(
             return head + f'exec {q(str(node))} {q(str(entry))} "$@"\n'
         preload, cache = cfg.out_dir / "compile-cache.js", cfg.out_dir / "compile-cache"
         return head + (
+            f'[ "${{V8SNAP_DISABLE:-}}" = 1 ] && exec {q(str(node))} {q(str(entry))} "$@"\n'
             f"V8SNAP_COMPILE_CACHE={q(str(cache))}\nexport V8SNAP_COMPILE_CACHE\n"
             f'exec {q(str(node))} --require {q(str(preload))} {q(str(entry))} "$@"\n'
         )
