@@ -3,9 +3,7 @@ variants alike; the figures are medians over rounds (wall time of the whole proc
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -47,26 +45,18 @@ def default_variants(
 
 
 def _run(v: Variant, cwd: Path, check_exit: bool = True, timeout: float | None = None) -> float:
-    env = {**os.environ, **v.env}
-    env.pop("NODE_OPTIONS", None)
+    from v8snap.build.output import run_app
+
+    limit = 600.0 if timeout is None else timeout
     t0 = time.perf_counter_ns()
-    try:
-        proc = subprocess.run(
-            v.argv,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise V8SnapError(f"{v.name} did not finish in {timeout:.0f} s") from exc
+    run = run_app(v.argv, cwd, limit, v.env)
     elapsed = (time.perf_counter_ns() - t0) / 1e6
-    if check_exit and proc.returncode != 0:
-        raise V8SnapError(f"{v.name} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
-    if b"v8snap: " in proc.stderr:
-        raise V8SnapError(f"{v.name} did not use the snapshot: {proc.stderr.decode()[-300:]}")
+    if run.timed_out:
+        raise V8SnapError(f"{v.name} did not finish in {limit:.0f} s")
+    if check_exit and run.returncode != 0:
+        raise V8SnapError(f"{v.name} exited {run.returncode}: {run.stderr[-300:]}")
+    if "v8snap: " in run.stderr:
+        raise V8SnapError(f"{v.name} did not use the snapshot: {run.stderr[-300:]}")
     return elapsed
 
 

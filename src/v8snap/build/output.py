@@ -38,16 +38,18 @@ class RunOutput:
     timed_out: bool = False
 
 
-def run_app(cmd: list[str], cwd: Path, timeout: float) -> RunOutput:
+def run_app(cmd: list[str], cwd: Path, timeout: float, extra_env: dict[str, str] | None = None) -> RunOutput:
     """Run ``cmd`` (stdin closed) and capture its output; at ``timeout`` seconds end its process group.
 
     The app gets SIGTERM first (its exit handlers run), SIGKILL 2 s later. ``NODE_OPTIONS`` and
-    ``V8SNAP_DISABLE`` are removed from the environment: both runs must see the same node.
+    ``V8SNAP_DISABLE`` are removed from the environment (every run must see the same node), then
+    ``extra_env`` is added.
 
     Returns:
         A :class:`RunOutput`; never raises for a failing app.
     """
     env = {k: v for k, v in os.environ.items() if k not in ("NODE_OPTIONS", "V8SNAP_DISABLE")}
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         cmd,
         cwd=cwd,
