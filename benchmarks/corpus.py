@@ -82,6 +82,7 @@ class AppResult:
     norewrite: int = 0
     blob_mb: float = 0.0
     nondeterministic: str = ""
+    no_blob: str = ""  # why the launcher does not use the blob (a node limit), else ""
     variations: list[str] = field(default_factory=list)
     diffs: dict[str, str] = field(default_factory=dict)  # variation -> first difference
     timing_error: str = ""
@@ -218,21 +219,26 @@ def build(app: Path, res: AppResult) -> None:
     shutil.rmtree(app / ".v8snap", ignore_errors=True)
     env = {**base_env(), "COLUMNS": "250", "TERM": "dumb"}
     t0 = time.perf_counter()
-    try:
-        p = subprocess.run(
-            # The snapshot strategy: the output check is about the blob (a tiny app's measured choice
-            # would be `plain`); the table's "fastest" column says what `--strategy auto` picks.
-            [str(V8SNAP), "build", str(app), "--strategy", "snapshot"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=BUILD_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    except subprocess.TimeoutExpired:
-        res.build_seconds = time.perf_counter() - t0
-        res.build_error = f"build timed out after {BUILD_TIMEOUT:.0f} s"
-        return
+    # The snapshot strategy: the output check is about the blob (a tiny app's measured choice would be
+    # `plain`); the table's "fastest" column says what `--strategy auto` picks. An app no blob can run (a
+    # NODE_LIMIT, docs/limits.md) is built again as a user would, with the default strategy.
+    for strategy in ("snapshot", "auto"):
+        try:
+            p = subprocess.run(
+                [str(V8SNAP), "build", str(app), "--strategy", strategy],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=BUILD_TIMEOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            res.build_seconds = time.perf_counter() - t0
+            res.build_error = f"build timed out after {BUILD_TIMEOUT:.0f} s"
+            return
+        if p.returncode == 0 or "(NODE_LIMIT)" not in p.stderr:
+            break
+        res.no_blob = "NODE_LIMIT"
     res.build_seconds = time.perf_counter() - t0
     if p.returncode != 0:
         res.build_error = f"(exit {p.returncode}) " + _error_paragraph(p.stderr + "\n" + p.stdout)
@@ -344,6 +350,8 @@ def markdown(results: list[AppResult], rounds: int | None) -> str:
             ident = "**no**: " + ", ".join(r.diffs)
         else:
             ident = "yes" + (" (masked digits)" if r.nondeterministic else "")
+        if r.no_blob:
+            ident += f" (compile cache: {r.no_blob}, no blob can run it)"
         plain = f"{r.plain_ms:.0f} ms" if r.plain_ms else ("–" if not r.timing_error else "error")
         snap = f"{r.v8snap_ms:.0f} ms" if r.v8snap_ms else "–"
         cells = [r.name, r.packages, str(r.modules), share, f"{r.blob_mb:.1f} MB", f"{r.build_seconds:.0f} s"]

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from v8snap.config import KNOWN_BENIGN_HAZARDS
@@ -185,7 +186,11 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
         if choice.get("forced")
         else ", ".join(f"{k} {v:.0f} ms" for k, v in medians.items()) or "not measured"
     )
-    out.print(f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({how})")
+    if choice.get("reason"):
+        how = f"the snapshot cannot run this app: {choice['reason']}"
+    out.print(
+        f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({escape(how)})", highlight=False
+    )
     acc = report.acceptance
     if report.on_disk:
         counts: dict[str, int] = {}

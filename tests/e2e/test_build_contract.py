@@ -187,6 +187,22 @@ def test_process_looks_as_in_a_plain_run_after_the_guards(tmp_path: Path, node: 
     _same(node, app, [])
 
 
+_WORKER_APP = {
+    "index.js": "const { Worker } = require('worker_threads');\n"
+    'const w = new Worker(\'require("net"); require("worker_threads").parentPort.postMessage(1)\', '
+    "{ eval: true });\nw.on('message', (m) => { console.log('worker said', m); w.terminate(); });\n"
+}
+
+
+def test_a_node_limit_makes_the_measured_strategy_start_the_app_without_the_blob(
+    tmp_path: Path, node: Path
+) -> None:
+    app = _app(tmp_path / "worker-auto", dict(_WORKER_APP))
+    meta = build_app(SnapshotConfig(app, strategy="auto")).meta
+    assert meta.strategy["chosen"] == "compile-cache" and "worker thread" in meta.strategy["reason"]
+    _same(node, app, [])
+
+
 def test_worker_threads_that_load_net_are_a_named_node_limit(tmp_path: Path) -> None:
     # node 24 aborts in a worker started from any user-land blob that loads `net` (docs/limits.md): no
     # module is to blame, and the user gets the reason, not "please report".
@@ -199,7 +215,7 @@ def test_worker_threads_that_load_net_are_a_named_node_limit(tmp_path: Path) -> 
         },
     )
     with pytest.raises(SnapshotBuildError) as info:
-        build_app(SnapshotConfig(app))
+        build_app(SnapshotConfig(app, strategy="snapshot"))  # forced: nothing else may start it
     assert info.value.violation == "NODE_LIMIT", info.value
     assert "worker thread" in str(info.value) and "please report" not in info.value.hint
     assert not (app / ".v8snap" / "snapshot.blob").exists()

@@ -402,8 +402,8 @@ def check_app_output(
                     raise SnapshotBuildError(
                         f"{_describe(args)} cannot run from a user-land snapshot on this node: {limit}",
                         violation="NODE_LIMIT",
-                        hint="run the app without a snapshot (V8SNAP_DISABLE=1, or do not install the "
-                        "launcher); see docs/limits.md",
+                        hint="build without --strategy snapshot: the launcher then starts the app with "
+                        "node's compile cache instead of the blob; see docs/limits.md",
                     )
                 _, _, script = _build(
                     _with_healthy_prefix(base, order, 0), node, workdir, probe, cwd, flags, "output-repro"

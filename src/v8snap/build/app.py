@@ -15,7 +15,7 @@ from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
 from v8snap.build.acceptance import Acceptance, build_with_acceptance, check_app_output
-from v8snap.build.strategy import StrategyChoice, choose_strategy, compile_cache_preload
+from v8snap.build.strategy import Strategy, StrategyChoice, choose_strategy, compile_cache_preload
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
@@ -23,6 +23,7 @@ from v8snap.doctor.heal import HealState
 from v8snap.doctor.meta import FileStamp, SnapshotMeta, stat_stamp
 from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
 from v8snap.doctor.violations import Violation
+from v8snap.errors import SnapshotBuildError
 from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.graph.model import ModuleInfo
 from v8snap.node import find_node, node_fingerprint
@@ -285,20 +286,29 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
             reverify=reverify,
             progress=say,
         )
-        check_app_output(
-            bp_of,
-            state,
-            accepted,
-            node=node,
-            workdir=work,
-            blob=candidate,
-            cwd=root,
-            entry=full_graph.root / full_graph.entry[2:],
-            trace_args=cfg.trace_args,
-            timeout=cfg.timeout,
-            reverify=reverify,
-            progress=say,
-        )
+        no_blob: SnapshotBuildError | None = None
+        try:
+            check_app_output(
+                bp_of,
+                state,
+                accepted,
+                node=node,
+                workdir=work,
+                blob=candidate,
+                cwd=root,
+                entry=full_graph.root / full_graph.entry[2:],
+                trace_args=cfg.trace_args,
+                timeout=cfg.timeout,
+                reverify=reverify,
+                progress=say,
+            )
+        except SnapshotBuildError as exc:
+            # No blob can run this app on this node (docs/limits.md). Unless the snapshot is forced, the
+            # launcher starts it another way: the build still succeeds, and says why.
+            if exc.violation != "NODE_LIMIT" or cfg.strategy == "snapshot":
+                raise
+            no_blob = exc
+            say(f"the snapshot cannot run this app ({exc}); the launcher will not use it")
         state = doc.state
         outcome = accepted.outcome
         timings["build"] = (time.perf_counter() - t) * 1000
@@ -322,7 +332,10 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         for k, h in hashes.items()
     }
     entry_path = full_graph.root / full_graph.entry[2:]
-    if cfg.strategy != "auto":
+    if no_blob is not None:
+        fallback: Strategy = "plain" if cfg.strategy == "plain" else "compile-cache"
+        choice = StrategyChoice(fallback, {}, forced=cfg.strategy != "auto", reason=str(no_blob))
+    elif cfg.strategy != "auto":
         choice = StrategyChoice(cfg.strategy, {}, forced=True)
     elif cfg.measure:
         t = time.perf_counter()

@@ -41,14 +41,19 @@ class StrategyChoice:
         medians_ms: strategy -> median start-up wall time (ms) summed over the trace commands; empty when
             nothing was measured (forced, or ``--no-measure``).
         forced: chosen by the user (``--strategy``), not by measurement.
+        reason: why the snapshot is not an option at all (a node limit the output check met), or ``""``.
     """
 
     chosen: Strategy
     medians_ms: dict[str, float]
     forced: bool = False
+    reason: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"chosen": self.chosen, "mediansMs": self.medians_ms, "forced": self.forced}
+        out: dict[str, object] = {"chosen": self.chosen, "mediansMs": self.medians_ms, "forced": self.forced}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> StrategyChoice:
@@ -58,6 +63,7 @@ class StrategyChoice:
             chosen,
             {str(k): float(v) for k, v in medians.items()} if isinstance(medians, dict) else {},
             bool(d.get("forced", False)),
+            str(d.get("reason", "")),
         )
 
 
