@@ -219,3 +219,23 @@ def test_worker_threads_that_load_net_are_a_named_node_limit(tmp_path: Path) -> 
     assert info.value.violation == "NODE_LIMIT", info.value
     assert "worker thread" in str(info.value) and "please report" not in info.value.hint
     assert not (app / ".v8snap" / "snapshot.blob").exists()
+
+
+def test_typed_arrays_from_node_apis_are_the_modules_own(tmp_path: Path, node: Path) -> None:
+    # In the builder (one realm) node's APIs return instances of the Uint8Array module code sees; the
+    # verifier's per-module contexts must agree, or such a module is deferred for nothing (esbuild checks
+    # `new TextEncoder().encode("") instanceof Uint8Array` at load).
+    app = _app(
+        tmp_path / "typed",
+        {
+            "node_modules/inv/package.json": json.dumps({"name": "inv", "main": "i.js"}),
+            "node_modules/inv/i.js": "const bytes = new TextEncoder().encode('');\n"
+            "if (!(bytes instanceof Uint8Array)) throw new Error('inv');\n"
+            "if (!(Buffer.from('x') instanceof Uint8Array)) throw new Error('buf');\n"
+            "exports.ok = new Uint8Array(2).length;\n",
+            "index.js": "console.log(require('inv').ok);\n",
+        },
+    )
+    build_app(SnapshotConfig(app))
+    assert _verdict(app, "./node_modules/inv/i.js") == ("healthy", "")
+    _same(node, app, [])

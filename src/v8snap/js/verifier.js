@@ -65,6 +65,9 @@ const NODE_GLOBALS = Object.getOwnPropertyNames(globalThis).filter((n) => {
     return false;
   }
 });
+const TYPED_ARRAY_FAMILY = ['ArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+  'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
+  'BigUint64Array'];
 function newContext() {
   const sandbox = {};
   for (const name of NODE_GLOBALS) {
@@ -77,6 +80,12 @@ function newContext() {
   const ctx = vm.createContext(sandbox);
   ctx.global = ctx;
   ctx.require = require; // the builder's `require` (the prelude needs v8, fs, path, os)
+  // Binary data crosses between node's APIs and module code: Buffer, TextEncoder, crypto and fs return
+  // typed arrays of node's realm, and in the builder (one realm) `new TextEncoder().encode('') instanceof
+  // Uint8Array` holds (esbuild checks it at load). Give each context node's typed-array family.
+  for (const name of TYPED_ARRAY_FAMILY) {
+    if (typeof globalThis[name] === 'function') ctx[name] = globalThis[name];
+  }
   vm.runInContext('Error.stackTraceLimit = 50', ctx);
   return ctx;
 }
