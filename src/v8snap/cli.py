@@ -193,10 +193,9 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
     )
     acc = report.acceptance
     if report.on_disk:
-        counts: dict[str, int] = {}
-        for why in report.on_disk.values():
-            counts[why] = counts.get(why, 0) + 1
-        listed = ", ".join(f"{n} × {why}" for why, n in sorted(counts.items()))
+        from v8snap.build.app import count_reasons
+
+        listed = count_reasons(report.on_disk)
         out.print(f"stay on disk (loaded by node at run time): {listed}", highlight=False)
     for line in acc.healed:
         out.print(f"healed: {line}", highlight=False, markup=False)

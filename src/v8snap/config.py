@@ -55,7 +55,6 @@ class SnapshotConfig:
             time, checked at startup (mismatch: it and its load-time dependents re-run); False: deferred.
         warmup: JS snippets run at build time after the healthy modules, under the hazard guards, so the
             code paths they exercise are compiled and warmed in the blob (``require`` from the app root).
-        mksnapshot: Electron's mksnapshot (profile ``electron``); None: node's own builder.
         huge_pages: the launcher gives node's malloc transparent huge pages (:mod:`v8snap.node.hugepages`);
             the app sees its own environment. 1-11% faster starts here (``benchmarks/startup.py``).
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
@@ -79,7 +78,6 @@ class SnapshotConfig:
     rewrite: bool = True
     assume: bool = True
     warmup: tuple[str, ...] = ()
-    mksnapshot: Path | None = None
     huge_pages: bool = True
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
     keep_config: bool = field(default_factory=lambda: _env_flag("V8SNAP_KEEP_CONFIG", "SNAPSHOT_KEEP_CONFIG"))

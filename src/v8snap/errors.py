@@ -72,7 +72,7 @@ class GraphError(V8SnapError):
 
 
 class SnapshotBuildError(V8SnapError):
-    """Node's snapshot builder (or mksnapshot) failed in a way v8snap could not heal.
+    """Node's snapshot builder failed in a way v8snap could not heal.
 
     Attributes:
         module: module key blamed for the failure, or ``None``.

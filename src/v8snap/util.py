@@ -69,6 +69,12 @@ _LOCATION = re.compile(r"^(?!node:)\S.*:\d+$")
 _OWN_JS = str(Path(__file__).resolve().parent / "js")
 
 
+def last_lines(text: str, n: int) -> str:
+    """The last ``n`` non-empty lines of a node process's output (node's ``Node.js vX`` footer dropped)."""
+    kept = [ln.rstrip() for ln in text.strip().splitlines() if ln.strip() and not ln.startswith("Node.js v")]
+    return "\n".join(kept[-n:])
+
+
 def node_error_excerpt(text: str, max_lines: int = 12) -> str:
     """The lines of node's error output a user needs, at most ``max_lines``.
 
@@ -80,8 +86,7 @@ def node_error_excerpt(text: str, max_lines: int = 12) -> str:
     lines = [line.rstrip() for line in text.strip().splitlines()]
     head = next((i for i, line in enumerate(lines) if _ERROR_HEAD.match(line)), None)
     if head is None:
-        kept = [line for line in lines if line.strip() and not line.startswith("Node.js v")]
-        return "\n".join(kept[-max_lines:])
+        return last_lines(text, max_lines)
     out: list[str] = []
     before = [line for line in lines[max(0, head - 5) : head] if line.strip()]
     loc = next((i for i, line in enumerate(before) if _LOCATION.match(line)), None)

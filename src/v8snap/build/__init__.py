@@ -1,4 +1,4 @@
-"""Builders: turn a snapshot script into a snapshot blob (``node --build-snapshot``; Electron mksnapshot)."""
+"""Builders: turn a snapshot script into a snapshot blob (``node --build-snapshot``)."""
 
 from v8snap.build.node_builder import BuildOutcome, run_node_builder
 

@@ -31,7 +31,7 @@ from v8snap.doctor.heal import HealState
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph
-from v8snap.util import atomic_write_text
+from v8snap.util import atomic_write_text, last_lines, node_error_excerpt
 
 Progress = Callable[[str], None]
 _MAX_OUTPUT_HEALS = 5  # modules deferred per trace command for output mismatches before giving up
@@ -68,12 +68,6 @@ def _build(
     return run_node_builder(node, script, out, cwd=cwd, flags=flags), assembly, script
 
 
-def builder_tail(stderr: str, lines: int = 8) -> str:
-    """The builder's last meaningful stderr lines (node's own ``Node.js vX`` footer dropped)."""
-    keep = [ln for ln in stderr.rstrip().splitlines() if ln.strip() and not ln.startswith("Node.js v")]
-    return "\n".join(keep[-lines:])
-
-
 def builder_culprits(stderr: str, graph: ModuleGraph, healthy: set[str]) -> list[Violation]:
     """The healthy modules a failed builder run blames, most specific first.
 
@@ -99,7 +93,7 @@ def builder_culprits(stderr: str, graph: ModuleGraph, healthy: set[str]) -> list
         return found
     by_path = {str(m.path): k for k, m in graph.modules.items() if k in healthy}
     m = _ERROR_LINE.search(stderr)
-    what = (m.group(1).strip() if m else builder_tail(stderr, 1))[:200]
+    what = (m.group(1).strip() if m else last_lines(stderr, 1))[:200]
     for path in _FRAME_FILE.findall(stderr):
         key = by_path.get(path)
         if key is not None:
@@ -160,20 +154,20 @@ def build_with_acceptance(
             if culprit is None:
                 raise SnapshotBuildError(
                     "node's snapshot builder fails even with no module initialized at build time; "
-                    f"its last words:\n{builder_tail(outcome.stderr)}",
+                    f"its last words:\n{node_error_excerpt(outcome.stderr)}",
                     violation="BUILTIN_CRASHES",
                     js_stack=outcome.stderr[-3000:],
                     hint="this is a v8snap or node bug, not a module's: please report it with "
                     f"{_repro(workdir, script, node, cwd, flags)}; V8SNAP_DISABLE=1 runs the app plainly",
                 )
             code = "BUILTIN_CRASHES" if outcome.crashed else "BUILDER_ERROR"
-            last = builder_tail(outcome.stderr, 1)[:160] or f"exit {outcome.returncode}"
+            last = last_lines(outcome.stderr, 1)[:160] or f"exit {outcome.returncode}"
             found = [Violation(culprit, code, f"node --build-snapshot failed: {last} (found by bisection)")]
         changed = [v for v in found if state.defer(v)]
         if not changed:
             raise SnapshotBuildError(
                 f"node's snapshot builder still fails after deferring {found[0].key}; its last words:\n"
-                f"{builder_tail(outcome.stderr)}",
+                f"{node_error_excerpt(outcome.stderr)}",
                 module=found[0].key,
                 violation=found[0].code,
                 js_stack=outcome.stderr[-3000:],
@@ -186,7 +180,7 @@ def build_with_acceptance(
             reverify(state)
     raise SnapshotBuildError(
         f"node's snapshot builder still fails after {max_rounds} rounds of deferring modules; last:\n"
-        f"{builder_tail(outcome.stderr)}",
+        f"{node_error_excerpt(outcome.stderr)}",
         violation="BUILDER_ERROR",
         hint="run `v8snap doctor` to see the classification; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
     )
@@ -299,7 +293,7 @@ class OutputCheck:
         assert self.masks is not None
         codes = {p.returncode for p in self.plain}
         if len(codes) == 1 and snap.returncode not in codes:
-            tail = builder_tail(snap.stderr, 1)
+            tail = last_lines(snap.stderr, 1)
             return f"exit code {snap.returncode} from the blob, {codes.pop()} plain: {tail[:200]}"
         for name, mask, text in (
             ("stdout", self.masks[0], snap.stdout),
@@ -426,7 +420,7 @@ def check_app_output(
             outcome, _, _ = _build(bp_of(state), node, workdir, blob, cwd, flags, "snapshot-output")
             if not outcome.ok:
                 raise SnapshotBuildError(
-                    f"rebuild after an output mismatch failed:\n{builder_tail(outcome.stderr)}",
+                    f"rebuild after an output mismatch failed:\n{node_error_excerpt(outcome.stderr)}",
                     js_stack=outcome.stderr[-3000:],
                     violation="BUILDER_ERROR",
                     hint="please report it; V8SNAP_KEEP_CONFIG=1 keeps the scripts",

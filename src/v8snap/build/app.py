@@ -28,9 +28,9 @@ from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.graph.model import ModuleInfo
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
-from v8snap.rewrite.dynamic_import import has_dynamic_import_hint, rewrite_dynamic_imports
+from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.runtime.launcher import write_launcher
-from v8snap.util import atomic_move, atomic_write_text, sha256_file
+from v8snap.util import atomic_move, atomic_write_text, read_source, sha256_file
 
 Progress = Callable[[str], None]
 
@@ -68,10 +68,10 @@ def _import_unplaceable(key: str, info: ModuleInfo) -> bool:
     if info.kind != "cjs":
         return False
     try:
-        source = info.path.read_text(encoding="utf-8", errors="surrogateescape")
+        source = read_source(info.path)
     except OSError:
         return False
-    return has_dynamic_import_hint(source) and rewrite_dynamic_imports(key, source) is None
+    return rewrite_dynamic_imports(key, source) is None
 
 
 def snapshot_graph(graph: ModuleGraph, mode: str) -> ModuleGraph:
@@ -208,7 +208,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     say(
         f"graph: {len(full_graph.modules)} modules loaded at startup, "
         f"{len(full_graph.modules) - len(on_disk)} to snapshot"
-        + (f", {len(on_disk)} stay on disk ({_count_reasons(on_disk)})" if on_disk else "")
+        + (f", {len(on_disk)} stay on disk ({count_reasons(on_disk)})" if on_disk else "")
     )
 
     say("probing built-ins supported by node's snapshot builder")
@@ -396,13 +396,12 @@ def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> d
     return out
 
 
-def _count_reasons(on_disk: dict[str, str]) -> str:
+def count_reasons(on_disk: dict[str, str]) -> str:
+    """``on_disk`` as ``"3 × ES module, 1 × native addon"`` (build summary and progress line)."""
     counts: dict[str, int] = {}
     for why in on_disk.values():
         counts[why] = counts.get(why, 0) + 1
-    return ", ".join(
-        f"{n} {why}{'s' if n > 1 and why.endswith('module') else ''}" for why, n in counts.items()
-    )
+    return ", ".join(f"{n} × {why}" for why, n in sorted(counts.items()))
 
 
 @dataclass(frozen=True)

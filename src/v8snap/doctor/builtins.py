@@ -74,16 +74,9 @@ def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | Non
         NodeProcessError: node cannot list its built-ins, or the probe of a built-in every builder supports
             (``path``) fails: the probe environment is broken (message: node's stderr); nothing is cached.
     """
-    fp = node_fingerprint(node)
-    cache_dir = cache_dir or default_cache_dir()
-    cache = cache_dir / f"builtins-{fp.node}-{fp.arch}-{fp.platform}-{fp.cached_data_tag}.json"
-    if cache.is_file():
-        try:
-            data = json.loads(cache.read_text())
-            if isinstance(data, dict) and data:
-                return {str(k): str(v) for k, v in data.items()}
-        except (OSError, json.JSONDecodeError):
-            pass
+    cache, data = cached_probe("builtins", node, cache_dir)
+    if isinstance(data, dict) and data:
+        return {str(k): str(v) for k, v in data.items()}
     names = _list_builtins(node)
     with (
         tempfile.TemporaryDirectory(prefix="v8snap-probe-") as tmp,
@@ -99,9 +92,28 @@ def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | Non
             hint="check the node binary (--node) and that the temporary directory (TMPDIR) has free space",
         )
     verdicts = {name: verdict for name, (verdict, _) in results.items()}
-    with contextlib.suppress(OSError):  # an unwritable cache only costs the next run another probe
-        atomic_write_text(cache, json.dumps(verdicts, indent=1, sort_keys=True))
+    store_probe(cache, verdicts)
     return verdicts
+
+
+def cached_probe(kind: str, node: Path, cache_dir: Path | None = None) -> tuple[Path, object]:
+    """The cache file of probe ``kind`` for ``node``'s fingerprint, and its JSON (None when absent or
+    unreadable): a probe's result is a fact about one node build, kept per user
+    (:func:`default_cache_dir`)."""
+    fp = node_fingerprint(node)
+    cache = (cache_dir or default_cache_dir()) / (
+        f"{kind}-{fp.node}-{fp.arch}-{fp.platform}-{fp.cached_data_tag}.json"
+    )
+    try:
+        return cache, json.loads(cache.read_text())
+    except (OSError, json.JSONDecodeError):
+        return cache, None
+
+
+def store_probe(cache: Path, data: object) -> None:
+    """Write a probe's result; an unwritable cache only costs the next run another probe."""
+    with contextlib.suppress(OSError):
+        atomic_write_text(cache, json.dumps(data, indent=1, sort_keys=True))
 
 
 def _list_builtins(node: Path) -> list[str]:

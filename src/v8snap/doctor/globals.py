@@ -13,7 +13,6 @@ list the globals, then one builder run per node global touches it (and uses it).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
@@ -22,11 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from v8snap.doctor.builtins import default_cache_dir
+from v8snap.doctor.builtins import cached_probe, store_probe
 from v8snap.errors import NodeProcessError
-from v8snap.node.fingerprint import node_fingerprint
 from v8snap.node.helpers import js_path
-from v8snap.util import atomic_write_text
 
 #: A builder run that neither ends nor crashes (``new BroadcastChannel()`` keeps the loop alive) counts
 #: as a crash after this many seconds.
@@ -99,16 +96,9 @@ def probe_builder_globals(
     Raises:
         NodeProcessError: node cannot list its globals (plainly or in its builder).
     """
-    fp = node_fingerprint(node)
-    cache_dir = cache_dir or default_cache_dir()
-    cache = cache_dir / f"builder-globals-{fp.node}-{fp.arch}-{fp.platform}-{fp.cached_data_tag}.json"
-    if cache.is_file():
-        try:
-            data = json.loads(cache.read_text())
-            if isinstance(data, dict) and isinstance(data.get("missing"), list):
-                return data
-        except (OSError, json.JSONDecodeError):
-            pass
+    cache, cached = cached_probe("builder-globals", node, cache_dir)
+    if isinstance(cached, dict) and isinstance(cached.get("missing"), list):
+        return cached
     with tempfile.TemporaryDirectory(prefix="v8snap-globals-") as tmp:
         work = Path(tmp)
         plain_out, builder_out = work / "plain.json", work / "builder.json"
@@ -143,6 +133,5 @@ def probe_builder_globals(
         "missing": _missing(plain, builder),
         "lazy": {n: v for n, v in sorted(verdicts.items()) if v != "ok"},
     }
-    with contextlib.suppress(OSError):  # an unwritable cache only costs the next build another probe
-        atomic_write_text(cache, json.dumps(data, indent=1, sort_keys=True))
+    store_probe(cache, data)
     return data

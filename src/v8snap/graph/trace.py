@@ -13,7 +13,7 @@ from typing import Any
 
 from v8snap.errors import GraphError
 from v8snap.node import js_path
-from v8snap.util import node_error_excerpt
+from v8snap.util import last_lines, node_error_excerpt
 
 TRACE_ENV = "V8SNAP_TRACE_OUT"
 _TAIL_LINES = 15
@@ -85,8 +85,7 @@ def _cmd(entry: Path, args: list[str]) -> str:
 
 
 def _tail(text: str) -> str:
-    lines = text.strip().splitlines()[-_TAIL_LINES:]
-    return "\n".join(lines) if lines else "(no output)"
+    return last_lines(text, _TAIL_LINES) or "(no output)"
 
 
 def trace_app(root: Path, entry: Path, *, node: Path, args: list[str], timeout: float = 60.0) -> TraceRun:
