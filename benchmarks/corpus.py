@@ -264,7 +264,7 @@ def run_app(
     from v8snap.graph import find_entry
     from v8snap.node import find_node
     from v8snap.node.npm import ensure_installed
-    from v8snap.runtime.launcher import launcher_name
+    from v8snap.launch.launcher import launcher_name
 
     node = find_node()
     src = CORPUS / name

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from v8snap.build.app import diagnose_app
+from v8snap.bake.app import diagnose_app
 from v8snap.config import SnapshotConfig
 from v8snap.node.npm import ensure_installed
 

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from v8snap.bench.startup import Variant, bench_startup, compile_cache_dir, default_variants
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 from v8snap.graph import find_entry
 from v8snap.node import find_node

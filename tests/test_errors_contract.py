@@ -21,7 +21,7 @@ import pytest
 import v8snap.embed.errors as embed_errors
 import v8snap.errors as errors
 from v8snap import cli
-from v8snap.build.node_builder import run_node_builder, write_failure
+from v8snap.bake.node_builder import run_node_builder, write_failure
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.bundle import VerifierBundle

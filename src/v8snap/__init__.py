@@ -2,7 +2,7 @@
 with runtimes that boot from snapshots.
 
 The Python embedding API (rustyscript's, in Python) is re-exported here; the app pipeline is reached
-through the ``v8snap`` command or :func:`v8snap.build.app.build_app`.
+through the ``v8snap`` command or :func:`v8snap.bake.app.build_app`.
 """
 
 from v8snap.embed import (

@@ -129,7 +129,7 @@ def build(
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
 
-    from v8snap.build.app import build_app
+    from v8snap.bake.app import build_app
 
     traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
     cfg = _config(
@@ -193,7 +193,7 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
     )
     acc = report.acceptance
     if report.on_disk:
-        from v8snap.build.app import count_reasons
+        from v8snap.bake.app import count_reasons
 
         listed = count_reasons(report.on_disk)
         out.print(f"stay on disk (loaded by node at run time): {listed}", highlight=False)
@@ -210,7 +210,7 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def run(ctx: typer.Context, app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
     """Run the app from its snapshot (plain run with one warning line if the snapshot cannot be used)."""
-    from v8snap.runtime.run import exec_app
+    from v8snap.launch.run import exec_app
 
     exec_app(_config(app_dir, node=node), list(ctx.args))
 
@@ -218,7 +218,7 @@ def run(ctx: typer.Context, app_dir: AppArg = Path("."), node: NodeOpt = None) -
 @app.command()
 def verify(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
     """Check that the blob matches node, the lockfile, the modules and its recorded sha256."""
-    from v8snap.runtime.run import launch_strategy, verify_app
+    from v8snap.launch.run import launch_strategy, verify_app
 
     cfg = _config(app_dir, node=node)
     problems = verify_app(cfg)
@@ -259,7 +259,7 @@ def doctor(
         return
     from rich.live import Live
 
-    from v8snap.build.app import diagnose_app
+    from v8snap.bake.app import diagnose_app
     from v8snap.doctor.engine import DoctorProgress
 
     cfg = _config(
@@ -390,8 +390,8 @@ def bench(
 
     from v8snap.bench.startup import bench_startup, compile_cache_dir, default_variants
     from v8snap.graph import find_entry
+    from v8snap.launch.launcher import launcher_name
     from v8snap.node import find_node
-    from v8snap.runtime.launcher import launcher_name
 
     cfg = _config(app_dir, node=node)
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
@@ -440,7 +440,7 @@ def install(
     bin_dir: Annotated[Path | None, typer.Option(help="directory on PATH (default ~/.local/bin)")] = None,
 ) -> None:
     """Put the app's launcher on PATH (a symlink in --bin-dir)."""
-    from v8snap.runtime.launcher import launcher_name
+    from v8snap.launch.launcher import launcher_name
 
     cfg = _config(app_dir)
     bin_dir = bin_dir or Path.home() / ".local" / "bin"

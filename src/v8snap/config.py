@@ -60,7 +60,7 @@ class SnapshotConfig:
         from_scratch: ignore a previous snapshot-meta.json (``V8_SNAPSHOT_FROM_SCRATCH=1``).
         keep_config: keep generated scripts in ``.v8snap/work`` (``V8SNAP_KEEP_CONFIG=1``; the older
             ``SNAPSHOT_KEEP_CONFIG=1`` works too).
-        strategy: how the launcher starts the app (:mod:`v8snap.build.strategy`): ``auto`` (default; the
+        strategy: how the launcher starts the app (:mod:`v8snap.bake.strategy`): ``auto`` (default; the
             build times snapshot, compile cache and plain on the trace commands and picks the fastest),
             ``snapshot``, ``compile-cache`` or ``plain`` (forced). ``V8SNAP_STRATEGY`` sets the default.
         measure: with ``auto``, time the strategies (False: ``--no-measure``, the snapshot is used).

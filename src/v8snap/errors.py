@@ -124,7 +124,7 @@ class SnapshotStaleError(V8SnapError):
     """``v8snap verify``: the app's snapshot must not be used (exit status 3).
 
     Attributes:
-        problems: every reason, as :func:`v8snap.runtime.run.verify_app` lists them.
+        problems: every reason, as :func:`v8snap.launch.run.verify_app` lists them.
     """
 
     code = "SNAPSHOT_STALE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from v8snap.build.output import first_difference, learn_mask
+from v8snap.bake.output import first_difference, learn_mask
 
 
 def test_duration_is_masked_but_the_rest_of_the_line_is_checked() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import v8snap.doctor.globals as builder_globals
-from v8snap.build.app import DiagnoseReport, diagnose_app
+from v8snap.bake.app import DiagnoseReport, diagnose_app
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.globals import probe_builder_globals
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.doctor.conftest import EXPECTED, NOT_LOADED, write_fixture_app
 
-from v8snap.build.app import DiagnoseReport, diagnose_app
+from v8snap.bake.app import DiagnoseReport, diagnose_app
 from v8snap.config import SnapshotConfig
 
 

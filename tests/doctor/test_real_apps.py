@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 from v8snap.node import find_node
 

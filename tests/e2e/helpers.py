@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from v8snap.graph import find_entry
-from v8snap.runtime.launcher import launcher_name
+from v8snap.launch.launcher import launcher_name
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from tests.e2e.tiny import run, tiny_app
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
-from v8snap.runtime.run import verify_app
+from v8snap.launch.run import verify_app
 
 BUILD = (
-    "import sys; from pathlib import Path; from v8snap.build.app import build_app; "
+    "import sys; from pathlib import Path; from v8snap.bake.app import build_app; "
     "from v8snap.config import SnapshotConfig; build_app(SnapshotConfig(Path(sys.argv[1])))"
 )
 

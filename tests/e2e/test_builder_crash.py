@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.e2e.helpers import run_launcher, run_plain
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 
 # A native Hash object in the heap kills `node --build-snapshot` (SIGTRAP, no JS stack; node 24.19.0),

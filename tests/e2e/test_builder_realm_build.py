@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from tests.e2e.helpers import launcher, run_launcher, run_plain
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 
 pytestmark = pytest.mark.real

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.cli import app as cli
 from v8snap.config import SnapshotConfig
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from tests.e2e.helpers import launcher, run_cli, run_launcher, run_plain
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
-from v8snap.runtime.run import verify_app
+from v8snap.launch.run import verify_app
 
 pytestmark = pytest.mark.real
 
@@ -120,7 +120,7 @@ def test_opt_out_serves_nothing(built: Path, node: Path, tmp_path: Path) -> None
 def test_killed_build_leaves_no_usable_blob(app_copy: Callable[..., Path], node: Path) -> None:
     app = app_copy("express4")
     code = (
-        "import sys; from pathlib import Path; from v8snap.build.app import build_app; "
+        "import sys; from pathlib import Path; from v8snap.bake.app import build_app; "
         "from v8snap.config import SnapshotConfig; build_app(SnapshotConfig(Path(sys.argv[1])))"
     )
     proc = subprocess.Popen([sys.executable, "-c", code, str(app)], start_new_session=True)

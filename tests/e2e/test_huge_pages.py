@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.e2e.helpers import launcher
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 from v8snap.node.hugepages import HUGE_PAGES_TUNABLE
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests.e2e.helpers import run_launcher, run_plain
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 
 pytestmark = pytest.mark.real

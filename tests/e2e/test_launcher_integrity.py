@@ -11,10 +11,10 @@ import pytest
 from tests.e2e.tiny import run as _run
 from tests.e2e.tiny import tiny_app
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
+from v8snap.launch.run import verify_app
 from v8snap.node import find_node
-from v8snap.runtime.run import verify_app
 
 ARGS = ["$(touch PWNED-arg)", "a b", "`touch PWNED-arg2`", "é"]
 

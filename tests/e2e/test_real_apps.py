@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.e2e.helpers import run_cli, run_launcher, run_plain, snapshot_stats
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 
 # app name -> argument lists to compare (the first is what the trace ran).

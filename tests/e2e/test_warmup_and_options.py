@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.e2e.helpers import run_launcher, run_plain
 
-from v8snap.build.app import build_app
+from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
 from v8snap.errors import AppError, SnapshotBuildError
 

@@ -45,7 +45,7 @@ def default_variants(
 
 
 def _run(v: Variant, cwd: Path, check_exit: bool = True, timeout: float | None = None) -> float:
-    from v8snap.build.output import run_app
+    from v8snap.bake.output import run_app
 
     limit = 600.0 if timeout is None else timeout
     t0 = time.perf_counter_ns()

@@ -154,7 +154,7 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
     Raises:
         OSError: a module file cannot be read.
         SnapshotBuildError: a CJS module has an ``import()`` that cannot be routed (callers leave such
-            modules out of the graph first: :func:`v8snap.build.app.snapshot_graph`).
+            modules out of the graph first: :func:`v8snap.bake.app.snapshot_graph`).
     """
     for key, info in bp.graph.modules.items():
         if info.kind not in SNAPSHOT_KINDS:

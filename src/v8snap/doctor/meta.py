@@ -76,7 +76,7 @@ class SnapshotMeta:
         stale_files: abs path -> :func:`stat_stamp` of every file baked into the blob (what the loader
             checks at startup, also in the blob).
         timings_ms: stage -> milliseconds.
-        strategy: how the launcher starts the app (``v8snap.build.strategy.StrategyChoice.to_json``:
+        strategy: how the launcher starts the app (``v8snap.bake.strategy.StrategyChoice.to_json``:
             ``{"chosen", "mediansMs", "forced"}``); empty in metas written before strategies existed.
     """
 

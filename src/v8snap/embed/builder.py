@@ -15,8 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from v8snap.build import run_node_builder
-from v8snap.build.node_builder import BuildOutcome
+from v8snap.bake import run_node_builder
+from v8snap.bake.node_builder import BuildOutcome
 from v8snap.embed.module import Module, commonjs_sources
 from v8snap.embed.npm import npm_fragment
 from v8snap.embed.options import BuilderOptions

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from filelock import BaseFileLock, FileLock
 
+from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
+from v8snap.bake.strategy import Strategy, StrategyChoice, choose_strategy, compile_cache_preload
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
-from v8snap.build.acceptance import Acceptance, build_with_acceptance, check_app_output
-from v8snap.build.strategy import Strategy, StrategyChoice, choose_strategy, compile_cache_preload
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
@@ -26,10 +26,10 @@ from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.graph.model import ModuleInfo
+from v8snap.launch.launcher import write_launcher
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
-from v8snap.runtime.launcher import write_launcher
 from v8snap.util import atomic_move, atomic_write_text, read_source, sha256_file
 
 Progress = Callable[[str], None]

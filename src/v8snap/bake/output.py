@@ -6,7 +6,7 @@ random ids. Two plain runs that happen to agree are no proof of determinism, so 
 differs is cut into tokens (digit runs, words, single other characters) and only the tokens that differ
 between plain runs are masked, so ``2 passing (3ms)`` still checks ``2 passing (``, ``ms)``. A blob run
 that differs where the mask is strict is shown to more plain runs before it counts as a mismatch
-(:func:`v8snap.build.acceptance.OutputCheck`).
+(:func:`v8snap.bake.acceptance.OutputCheck`).
 """
 
 from __future__ import annotations

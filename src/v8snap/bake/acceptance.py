@@ -10,7 +10,7 @@ Node's builder rejects a heal state in three ways (DESIGN §4, observed on node 
   dependencies, so "does the build with healthy = prefix[:i] fail" is monotone in ``i`` and a binary search
   finds the first culprit in O(log n) builds.
 The output check then runs each trace command plainly and from the candidate blob and compares exit
-code, stdout and stderr under a mask of what varies between plain runs (:mod:`v8snap.build.output`); a
+code, stdout and stderr under a mask of what varies between plain runs (:mod:`v8snap.bake.output`); a
 difference is bisected the same way (``OUTPUT_MISMATCH``). A failure no module explains is the tool's own:
 the error says "please report" and names a kept script and command that reproduce it.
 """
@@ -23,10 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from v8snap.bake.node_builder import BuildOutcome, run_node_builder
+from v8snap.bake.output import RunOutput, StreamMask, first_difference, learn_mask, run_app
 from v8snap.blueprint import Blueprint, init_order
 from v8snap.blueprint.assemble import Assembly, assemble
-from v8snap.build.node_builder import BuildOutcome, run_node_builder
-from v8snap.build.output import RunOutput, StreamMask, first_difference, learn_mask, run_app
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError

@@ -107,7 +107,7 @@ def render_launcher(
 ) -> str:
     """The launcher script's text (every value in it quoted for the shell).
 
-    ``strategy`` (:mod:`v8snap.build.strategy`): ``snapshot`` checks the blob and execs node with it (else
+    ``strategy`` (:mod:`v8snap.bake.strategy`): ``snapshot`` checks the blob and execs node with it (else
     a plain run with one warning); ``compile-cache`` and ``plain`` exec node on the entry directly, with no
     check (nothing is served from a blob).
     """
