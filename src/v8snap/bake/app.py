@@ -393,6 +393,8 @@ def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> d
             out[k] = "ES module"
         elif m.kind == "native":
             out[k] = "native addon"
+        elif m.kind == "other":
+            out[k] = "loaded by a require.extensions handler"
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import selectors
 import subprocess
 import tempfile
@@ -213,7 +214,9 @@ class VerifierPool:
 
     def _wait_loaded(self, w: _Worker) -> None:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0:
+            if not select.select([w.out], [], [], left)[0]:
+                break
             lines = w.read_lines()
             if lines is None:
                 tail = node_error_excerpt(w.stderr_tail()) or "(no output)"
@@ -224,8 +227,15 @@ class VerifierPool:
                     if self.bundle
                     else "check the node binary (--node)",
                 )
-            if any(m.get("op") == "loaded" for m in lines):
-                return
+            for m in lines:
+                if m.get("op") == "loaded" and m.get("error"):
+                    raise NodeProcessError(
+                        f"the verifier could not compile the module bundle: {m['error']}",
+                        hint=f"a module in {self.bundle.script if self.bundle else 'the bundle'} is not "
+                        "JavaScript node's loader can run; please report it",
+                    )
+                if m.get("op") == "loaded":
+                    return
         raise NodeProcessError("the verifier worker did not load the module bundle within 120 s")
 
     def submit(self, key: str, *, order: list[str] | None = None) -> None:

@@ -94,10 +94,19 @@ def _package_type(directory: Path) -> str:
     return ""
 
 
+NODE_EXTENSIONS = frozenset({".js", ".cjs", ".mjs", ".json", ".node"})
+"""Extensions node's own loaders handle (node's ``Module._extensions`` plus ESM's ``.mjs``). A file with
+another extension (``.ts``, ``.txt``) is loaded by a handler the app registers (``require.extensions``,
+ts-node, @babel/register): it stays on disk and goes through that handler, as in a plain run. An
+extensionless file (a ``bin`` script) is JavaScript to node."""
+
+
 def _kind(path: Path, fmt: str, parsed: ParsedModule | None = None) -> ModuleKind:
     """Module kind from the extension, the ESM loader's format, the package scope, or (for an ambiguous
     ``.js`` file outside a ``"type": "commonjs"`` scope) Node's syntax detection on the parse result."""
-    suffix = path.suffix.lower()
+    suffix = path.suffix
+    if suffix and suffix not in NODE_EXTENSIONS:
+        return "other"
     if suffix == ".json":
         return "json"
     if suffix == ".node":

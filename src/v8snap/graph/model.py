@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-ModuleKind = Literal["cjs", "json", "native", "esm"]
+ModuleKind = Literal["cjs", "json", "native", "esm", "other"]
 
 
 def module_key(root: Path, path: Path) -> str:
@@ -26,7 +26,9 @@ class ModuleInfo:
     Attributes:
         key: module key (``./node_modules/ms/index.js``).
         path: absolute path on disk.
-        kind: ``cjs`` | ``json`` | ``native`` (``.node`` addon, always loaded from disk) | ``esm``.
+        kind: ``cjs`` | ``json`` | ``native`` (``.node`` addon, always loaded from disk) | ``esm`` |
+            ``other`` (an extension node's own loader does not handle, e.g. ``.ts`` or ``.txt`` loaded by a
+            ``require.extensions`` handler the app registers: always loaded from disk, through that handler).
         size: file size in bytes.
         imports: static ``require()``/``import`` specifiers found by parsing, in source order.
         resolved: specifier -> module key (a module in the app), ``"node:<name>"`` for a built-in,
@@ -142,6 +144,6 @@ class ModuleGraph:
         lines = [
             f"exports[{json.dumps(k)}] = require({json.dumps(k)})"
             for k, m in self.modules.items()
-            if m.kind != "native"
+            if m.kind not in ("native", "other")
         ]
         atomic_write_text(out_dir / "snapshot-entry.js", "\n".join(lines) + "\n")

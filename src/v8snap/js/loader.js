@@ -171,10 +171,38 @@ function __v8snap_makeRuntime(state) {
     return thunk(specifier, options);
   };
 
+  // Require hooks installed at run time (by the app or a preload: @babel/register, ts-node, pirates,
+  // esbuild-register): a `Module._extensions` handler, `Module.prototype._compile` or `Module.wrap` that is
+  // not node's own, or `module.registerHooks`. A plain run compiles every later module through them, so
+  // while one is in place the snapshot serves nothing and node loads the file (docs/limits.md).
+  const nodeLoader = state.nodeLoader;
+  let syncHooks = false;
+  // The extension node's loader would pick for `filename`: the longest registered one, else '.js'.
+  function extensionOf(filename) {
+    const name = path.basename(filename);
+    for (let i = name.indexOf('.', 1); i !== -1; i = name.indexOf('.', i + 1)) {
+      if (Module._extensions[name.slice(i)]) return name.slice(i);
+    }
+    return '.js';
+  }
+  function hooked(filename) {
+    if (syncHooks || Module.prototype._compile !== nodeLoader.compile || Module.wrap !== nodeLoader.wrap) return true;
+    const ext = extensionOf(filename);
+    return Module._extensions[ext] !== nodeLoader.ext[ext];
+  }
+
   runtime.install = function install() {
+    const registerHooks = Module.registerHooks;
+    if (typeof registerHooks === 'function') {
+      Module.registerHooks = function registerHooks_(...args) {
+        syncHooks = true;
+        return registerHooks.apply(this, args);
+      };
+      Object.defineProperty(Module.registerHooks, 'name', { value: 'registerHooks' });
+    }
     Module._load = function v8snapLoad(request, parent, isMain) {
       const key = targetOf(request, parent);
-      if (key === undefined) return origLoad.apply(this, arguments);
+      if (key === undefined || hooked(state.filenameOf(key))) return origLoad.apply(this, arguments);
       return load(key, parent, isMain);
     };
     Module._resolveFilename = function v8snapResolveFilename(request, parent, isMain, options) {
@@ -346,6 +374,10 @@ function __v8snap_boot(config, definitions) {
   'use strict';
   const state = __v8snap_makeState(config, definitions);
   const v8 = state.v8;
+  // Node's own loader functions, before anything could replace them (the loader's require-hook check).
+  const CjsModule = require('module');
+  state.nodeLoader = { ext: Object.assign(Object.create(null), CjsModule._extensions),
+    compile: CjsModule.prototype._compile, wrap: CjsModule.wrap };
   const building = v8.startupSnapshot.isBuildingSnapshot();
   const verifyOut = !building && process.env.V8SNAP_VERIFY_OUT;
 

@@ -170,7 +170,12 @@ function handle(msg) {
     } catch {
       cachedData = undefined;
     }
-    bundle = new vm.Script(src, { filename: msg.bundle, cachedData });
+    try {
+      bundle = new vm.Script(src, { filename: msg.bundle, cachedData });
+    } catch (err) {
+      send({ op: 'loaded', error: String(err && err.stack).split('\n').slice(0, 4).join('\n') });
+      return;
+    }
     if (cachedData === undefined || bundle.cachedDataRejected) {
       try {
         const tmp = `${cacheFile}.${process.pid}`;
