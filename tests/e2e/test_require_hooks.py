@@ -6,6 +6,8 @@ disk (graph kind ``other``)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,44 @@ def test_foreign_extensions_stay_on_disk(tmp_path: Path) -> None:
     kinds = {k: m.kind for k, m in graph.modules.items()}
     assert kinds["./data.txt"] == "other"
     assert kinds["./lib/val.js"] == "cjs"
+
+
+# tsc output for src/lib.ts (`export function fail(): never { // comment\n throw new Error("mapped"); }`).
+LIB_JS = """"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.fail = fail;
+function fail() {
+    // comment
+    throw new Error("mapped");
+}
+//# sourceMappingURL=lib.js.map
+"""
+LIB_MAP = (
+    '{"version":3,"file":"lib.js","sourceRoot":"","sources":["../src/lib.ts"],"names":[],'
+    '"mappings":";;AAAA,oBAGC;AAHD,SAAgB,IAAI;IAClB,UAAU;IACV,MAAM,IAAI,KAAK,CAAC,QAAQ,CAAC,CAAC;AAC5B,CAAC"}'
+)
+
+
+def test_source_maps_enabled_at_run_time_map_frames_as_plain(tmp_path: Path) -> None:
+    node = find_node()
+    app = tmp_path / "mapped"
+    (app / "dist").mkdir(parents=True)
+    (app / "package.json").write_text(json.dumps({"name": "mapped", "version": "1.0.0", "main": "index.js"}))
+    lock = {"name": "mapped", "lockfileVersion": 3, "packages": {}}
+    (app / "package-lock.json").write_text(json.dumps(lock))
+    (app / "index.js").write_text(
+        "const lib = require('./dist/lib.js');\n"
+        "try { lib.fail(); } catch (e) { console.log(e.stack.split('\\n').slice(0, 2).join('\\n')); }\n"
+    )
+    (app / "dist" / "lib.js").write_text(LIB_JS)
+    (app / "dist" / "lib.js.map").write_text(LIB_MAP)
+    build_app(SnapshotConfig(app))
+    launcher = str(app / ".v8snap" / "bin" / "mapped")
+    for options in ("", "--enable-source-maps"):
+        env = {"NODE_OPTIONS": options} if options else {}
+        plain = subprocess.run(
+            [str(node), "index.js"], cwd=app, env={**os.environ, **env}, capture_output=True, text=True
+        )
+        got = subprocess.run([launcher], cwd=app, env={**os.environ, **env}, capture_output=True, text=True)
+        assert ("src/lib.ts:3" in plain.stdout) == bool(options), plain.stdout
+        assert (got.returncode, got.stdout, got.stderr) == (plain.returncode, plain.stdout, plain.stderr)

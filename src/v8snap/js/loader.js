@@ -185,7 +185,11 @@ function __v8snap_makeRuntime(state) {
     }
     return '.js';
   }
-  function hooked(filename) {
+  // With source maps enabled, node maps the frames of a module with a sourceMappingURL comment only when
+  // it compiled the file itself: such modules load from disk then (docs/limits.md, "Source maps").
+  const sourceMapped = new Set(config.sourceMapped || []);
+  function hooked(filename, key) {
+    if (sourceMapped.has(key) && process.sourceMapsEnabled) return true;
     if (syncHooks || Module.prototype._compile !== nodeLoader.compile || Module.wrap !== nodeLoader.wrap) return true;
     const ext = extensionOf(filename);
     return Module._extensions[ext] !== nodeLoader.ext[ext];
@@ -202,7 +206,7 @@ function __v8snap_makeRuntime(state) {
     }
     Module._load = function v8snapLoad(request, parent, isMain) {
       const key = targetOf(request, parent);
-      if (key === undefined || hooked(state.filenameOf(key))) return origLoad.apply(this, arguments);
+      if (key === undefined || hooked(state.filenameOf(key), key)) return origLoad.apply(this, arguments);
       return load(key, parent, isMain);
     };
     Module._resolveFilename = function v8snapResolveFilename(request, parent, isMain, options) {
