@@ -146,3 +146,22 @@ def test_verify_agrees_with_launcher(tmp_path: Path) -> None:
     _touch_later(app / "node_modules" / "dep" / "index.js")
     _assert_fallback(app, tmp_path)
     assert verify_app(cfg) != []
+
+
+def test_stale_file_read_at_load(tmp_path: Path) -> None:
+    """A data file a healthy module read at load time (its content is in the blob) is checked like a
+    module: edited, the launcher runs the app plainly instead of serving the old text."""
+    app = tiny_app(tmp_path, "app")
+    dep = app / "node_modules" / "dep"
+    (dep / "greeting.txt").write_text("Hello\n")
+    (dep / "index.js").write_text(
+        "const t = require('fs').readFileSync(require('path').join(__dirname, 'greeting.txt'), 'utf8');\n"
+        "module.exports = () => t.trim();\n"
+    )
+    report = build_app(SnapshotConfig(app))
+    assert "./node_modules/dep/index.js" in report.meta.healthy
+    _assert_served(app, tmp_path)
+    (dep / "greeting.txt").write_text("Bye\n")
+    assert "greeting.txt changed" in _assert_fallback(app, tmp_path)
+    assert "Bye" in _launch(app, tmp_path)[0]
+    assert any("greeting.txt changed" in p for p in verify_app(SnapshotConfig(app)))

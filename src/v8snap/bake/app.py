@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
@@ -228,6 +229,16 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         str(m.path): stat_stamp(m.path.stat()) for m in graph.modules.values() if m.kind in SNAPSHOT_KINDS
     }
 
+    def stale_files_of(s: HealState) -> dict[str, list[int | float]]:
+        # ...and every file a healthy module read at load (its content is in the blob too).
+        files = dict(stale_files)
+        for k in sorted(s.healthy):
+            for rel in s.fs_reads.get(k, []):
+                path = root / rel[2:]
+                with contextlib.suppress(OSError):
+                    files.setdefault(str(path), stat_stamp(path.stat()))
+        return files
+
     use_rewrite = cfg.rewrite and rewriter_available()
     printer = Printer(graph, verdicts, cfg.profile)
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
@@ -244,7 +255,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
             assume=cfg.assume,
             warmup=cfg.warmup,
             sources_dir=work / "modules",
-            stale_check={"node": str(node), "version": fp.node, "files": stale_files},
+            stale_check={"node": str(node), "version": fp.node, "files": stale_files_of(s)},
         )
 
     doc = Doctor(
@@ -369,7 +380,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         mode=cfg.mode,
         modules=modules,
         stamps=stamps,
-        stale_files=stale_files,
+        stale_files=stale_files_of(state),
         timings_ms=timings,
         strategy=choice.to_json(),
     )
