@@ -12,7 +12,13 @@ from pathlib import Path
 from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
-from v8snap.bake.strategy import Strategy, StrategyChoice, choose_strategy, compile_cache_preload
+from v8snap.bake.strategy import (
+    Strategy,
+    StrategyChoice,
+    choose_strategy,
+    code_cache_dir,
+    compile_cache_preload,
+)
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
@@ -348,6 +354,8 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         choice = StrategyChoice("snapshot", {})
     if choice.chosen == "compile-cache":
         compile_cache_preload(out_dir)
+    if choice.chosen != "plain":
+        code_cache_dir(out_dir)
     # Swap in: blob, then meta, then launcher. Between the first two renames the launcher sees a blob
     # newer than its meta and runs the app plainly: nothing stale is ever served.
     blob_sha = sha256_file(candidate)

@@ -24,6 +24,7 @@ from typing import Literal
 from v8snap.bench.startup import Variant, bench_startup
 from v8snap.errors import V8SnapError
 from v8snap.node.helpers import js_path
+from v8snap.util import private_dir
 
 Strategy = Literal["snapshot", "compile-cache", "plain"]
 STRATEGIES: tuple[Strategy, ...] = ("snapshot", "compile-cache", "plain")
@@ -74,6 +75,16 @@ def compile_cache_preload(out_dir: Path) -> Path:
     return dest
 
 
+def code_cache_dir(blob_dir: Path) -> Path:
+    """Create ``blob_dir/compile-cache`` (mode 0700, owned by this user; :func:`v8snap.util.private_dir`).
+
+    Node's compile cache lives there for both strategies that use it: ``compile-cache`` (the preload) and
+    ``snapshot``, where the loader (js/loader.js ``enableCodeCache``) enables it for what still loads from
+    disk, and only when the directory is this user's and nobody else can write it. Returns the directory.
+    """
+    return private_dir(blob_dir / "compile-cache")
+
+
 def strategy_variants(
     node: Path, entry: Path, blob: Path, out_dir: Path, args: tuple[str, ...]
 ) -> list[Variant]:
@@ -119,6 +130,8 @@ def choose_strategy(
     Runs get stdin closed; trace commands the output check skipped (they never finish) are left out.
     """
     compile_cache_preload(out_dir)
+    code_cache_dir(out_dir)
+    code_cache_dir(blob.parent)  # the candidate blob's loader uses the cache next to it
     totals: dict[str, float] = dict.fromkeys(STRATEGIES, 0.0)
     if not trace_args:
         return StrategyChoice("snapshot", {})

@@ -278,6 +278,20 @@ function __v8snap_makeRuntime(state) {
     return [...invalid];
   };
 
+  // Code cache for what still loads from disk (modules not in the blob, ES modules, import() thunks):
+  // node's compile cache (module.enableCompileCache, node >= 22.1) in `compile-cache/` next to the blob,
+  // made 0700 by the build (bake/strategy.py code_cache_dir). Used only when it is a directory of this
+  // user that nobody else can write (a planted entry would be code); the app's NODE_COMPILE_CACHE wins
+  // (node enabled it before us), NODE_DISABLE_COMPILE_CACHE turns it off.
+  function enableCodeCache(blob) {
+    if (!blob || process.env.NODE_COMPILE_CACHE || typeof Module.enableCompileCache !== 'function') return;
+    const dir = path.join(path.dirname(path.resolve(blob)), 'compile-cache');
+    const st = require('fs').lstatSync(dir, { throwIfNoEntry: false });
+    if (st && st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o022) === 0) {
+      Module.enableCompileCache(dir);
+    }
+  }
+
   // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
   runtime.runMain = function runMain() {
     const entry = state.filenameOf(config.entry);
@@ -285,7 +299,11 @@ function __v8snap_makeRuntime(state) {
     // A plain run has no --snapshot-blob in execArgv; child_process.fork() passes execArgv on, and a
     // forked child must not boot from this blob.
     const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
-    if (i !== -1) process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
+    let blob = null;
+    if (i !== -1) {
+      blob = process.execArgv[i] === '--snapshot-blob' ? process.execArgv[i + 1] : process.execArgv[i].slice(16);
+      process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
+    }
     const stale = staleReason();
     if (stale) {
       // Healthy modules' load-time effects (globals they set) live in this heap: only a fresh process is
@@ -302,6 +320,7 @@ function __v8snap_makeRuntime(state) {
     } else {
       runtime.invalidated = runtime.invalidateStale();
       runtime.install();
+      enableCodeCache(blob);
     }
     // V8SNAP_STATS=<file>: write what the snapshot served when the process exits (tests, benchmarks).
     const statsFile = process.env.V8SNAP_STATS;
