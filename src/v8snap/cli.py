@@ -125,6 +125,13 @@ def build(
     measure: Annotated[
         bool, typer.Option(help="with --strategy auto: time the strategies (--no-measure: snapshot)")
     ] = True,
+    trace_until: Annotated[
+        str,
+        typer.Option(help="a trace run stops at: exit, listen (a server's first listen) or a module file"),
+    ] = "exit",
+    trace_limit: Annotated[
+        float, typer.Option(help="seconds a trace run may last (then: what it loaded)")
+    ] = 10.0,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -147,6 +154,8 @@ def build(
         huge_pages=huge_pages,
         strategy=_strategy(strategy) if strategy is not None else None,
         measure=measure,
+        trace_until=trace_until,
+        trace_limit=trace_limit,
     )
     say, stop = _progress()
     try:
@@ -192,6 +201,10 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
         f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({escape(how)})", highlight=False
     )
     acc = report.acceptance
+    if report.later:
+        out.print(
+            f"found after the first tick (whole-startup trace): {len(report.later)} modules", highlight=False
+        )
     if report.on_disk:
         from v8snap.bake.app import count_reasons
 

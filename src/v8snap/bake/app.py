@@ -54,6 +54,7 @@ class BuildReport:
         acceptance: what the builder and the output check healed, masked and skipped.
         on_disk: modules loaded at startup that stay on disk (ES modules, native addons, modules left out
             of the blob), key -> why.
+        later: modules the trace found only after the first event-loop turn (keys).
     """
 
     meta: SnapshotMeta
@@ -63,6 +64,7 @@ class BuildReport:
     seconds: float
     acceptance: Acceptance
     on_disk: dict[str, str]
+    later: tuple[str, ...] = ()
 
 
 def _in_node_modules(key: str) -> bool:
@@ -106,6 +108,8 @@ def _discover(cfg: SnapshotConfig, node: Path, say: Progress) -> tuple[ModuleGra
         trace_args=[list(a) for a in cfg.trace_args],
         include=list(cfg.include),
         timeout=cfg.timeout,
+        until=cfg.trace_until,
+        limit=cfg.trace_limit,
     )
     return full_graph, snapshot_graph(full_graph, cfg.mode), time.perf_counter() - t
 
@@ -215,6 +219,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         f"graph: {len(full_graph.modules)} modules loaded at startup, "
         f"{len(full_graph.modules) - len(on_disk)} to snapshot"
         + (f", {len(on_disk)} stay on disk ({count_reasons(on_disk)})" if on_disk else "")
+        + (f"; {len(full_graph.later)} found after the first tick" if full_graph.later else "")
     )
 
     say("probing built-ins supported by node's snapshot builder")
@@ -387,7 +392,10 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     launcher = write_launcher(cfg, meta, node, entry_path)
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0, accepted, on_disk)
+    took = time.perf_counter() - t0
+    return BuildReport(
+        meta, cfg.blob_path, launcher, reused, took, accepted, on_disk, tuple(full_graph.later)
+    )
 
 
 def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> dict[str, str]:
