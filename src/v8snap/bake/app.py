@@ -352,7 +352,15 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         t = time.perf_counter()
         timed = tuple(a for a in cfg.trace_args if a not in accepted.skipped_args)
         choice = choose_strategy(
-            node, entry_path, candidate, out_dir, timed, cwd=root, timeout=cfg.timeout, progress=say
+            node,
+            entry_path,
+            candidate,
+            out_dir,
+            timed,
+            cwd=root,
+            timeout=cfg.timeout,
+            progress=say,
+            healthy=len(state.healthy),
         )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:
