@@ -110,9 +110,9 @@ def main() -> int:
                     f"{name}: the esbuild bundle's output differs from the plain run: left out",
                     file=sys.stderr,
                 )
-            res = {
-                r.name: round(r.median_ms, 1) for r in bench_startup(variants, cwd=app, rounds=opts.rounds)
-            }
+            results = bench_startup(variants, cwd=app, rounds=opts.rounds)
+            res = {r.name: round(r.median_ms, 1) for r in results}
+            cpu = {r.name: round(r.median_cpu_ms, 1) for r in results}
             m = report.meta
             rows.append(
                 {
@@ -121,6 +121,7 @@ def main() -> int:
                     "healthy": len(m.healthy),
                     "strategy": m.strategy.get("chosen", "snapshot"),
                     **res,
+                    "cpu": cpu,
                 }
             )
     print(
@@ -135,6 +136,19 @@ def main() -> int:
         print(
             f"| {r['app']} ({r['healthy']} / {r['modules']}) | {r['strategy']} | {p} ms | {c} | "
             f"{b if b is not None else 'n/a'} | {s} | {s / p:.2f}× | **{s / best:.2f}×** | {share:.0%} |"
+        )
+    print("\nCPU time (user + system of the process, ms; far less sensitive to other load than wall time):\n")
+    print(
+        "| app | plain | NODE_COMPILE_CACHE | bundle + cache | v8snap | floor | v8snap ÷ plain | ÷ best peer | share removed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        c = r["cpu"]
+        p, s, f = c["plain"], c["v8snap"], c["floor"]
+        best = min(v for k, v in c.items() if k in ("plain", "compile cache", "bundle + cache"))
+        print(
+            f"| {r['app']} | {p} | {c['compile cache']} | {c.get('bundle + cache', 'n/a')} | {s} | {f} | "
+            f"{s / p:.2f}× | {s / best:.2f}× | {(p - s) / (p - f):.0%} |"
         )
     floors = ", ".join(str(r["floor"]) for r in rows)
     print(f"\nfloor (node -e 0): {floors} ms; {opts.rounds} alternating rounds")
