@@ -139,7 +139,8 @@ def main() -> int:
         )
     print("\nCPU time (user + system of the process, ms; far less sensitive to other load than wall time):\n")
     print(
-        "| app | plain | NODE_COMPILE_CACHE | bundle + cache | v8snap | floor | v8snap ÷ plain | ÷ best peer | share removed |"
+        "| app | plain | NODE_COMPILE_CACHE | bundle + cache | v8snap | floor | v8snap ÷ plain | ÷ best peer"
+        " | share removed |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
