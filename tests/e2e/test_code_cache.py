@@ -70,3 +70,18 @@ def test_a_cache_dir_others_can_write_is_not_used(app: Path) -> None:
         assert out.returncode == 0 and "[compile cache]" not in out.stderr
     finally:
         os.chmod(cache, 0o700)
+
+
+def test_compile_cache_strategy_refuses_a_cache_dir_others_can_write(tmp_path: Path) -> None:
+    root = tmp_path / "cc-strategy"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"name": "cc-strategy", "main": "index.js"}))
+    (root / "index.js").write_text("console.log(require('./lib').x);\n")
+    (root / "lib.js").write_text("exports.x = 42;\n")
+    build_app(SnapshotConfig(root, strategy="compile-cache"))
+    cache = root / ".v8snap" / "compile-cache"
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert "[compile cache]" in run_launcher(root, [], _DEBUG).stderr
+    os.chmod(cache, 0o777)
+    out = run_launcher(root, [], _DEBUG)
+    assert out.stdout == "42\n" and "[compile cache]" not in out.stderr
