@@ -201,10 +201,9 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
         f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({escape(how)})", highlight=False
     )
     acc = report.acceptance
-    if report.later:
-        out.print(
-            f"found after the first tick (whole-startup trace): {len(report.later)} modules", highlight=False
-        )
+    out.print(
+        f"modules found after the first tick (whole-startup trace): {len(report.later)}", highlight=False
+    )
     if report.on_disk:
         from v8snap.bake.app import count_reasons
 
