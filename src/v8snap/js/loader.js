@@ -338,7 +338,10 @@ function __v8snap_makeRuntime(state) {
         require('fs').writeFileSync(statsFile, JSON.stringify(stats));
       });
     }
-    if (prof) prof.wrapLoad(), prof.mark('main start');
+    if (prof) {
+      prof.wrapLoad();
+      prof.mark('main start');
+    }
     Module.runMain(entry);
     if (prof) prof.mark('main end');
   };
