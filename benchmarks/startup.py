@@ -1,12 +1,23 @@
-"""Startup benchmark of the pinned apps: plain node vs NODE_COMPILE_CACHE vs v8snap (the launcher).
+"""Startup benchmark of the pinned apps: plain node, NODE_COMPILE_CACHE, an esbuild bundle with the compile
+cache (the strongest peer on many-small-module apps), and v8snap (the launcher), against the floor.
 
-Usage: python benchmarks/startup.py [--rounds 21] [--apps demo,typescript-app,express-app] [--json out.json]
+Usage: python benchmarks/startup.py [--rounds 21] [--apps hello-world,chalk-debug,express-app,...]
+                                    [--strategy auto|snapshot] [--json out.json]
 
-Each app is copied to a temp dir, installed (npm ci from its lockfile), built with `v8snap build`, its
-output from the snapshot checked against a plain run, then timed: every round runs each variant once in
-turn (alternating, so noise hits all alike); medians and ratios are printed as a Markdown table.
-Targets (issue #2): typescript-app <= 0.45x plain; express-app <= 0.8x plain; demo <= 0.5x plain and
-<= 0.8x NODE_COMPILE_CACHE.
+Each app is copied to a temp dir, installed (npm ci from its lockfile), built with `v8snap build` (default:
+the measured strategy, as a user gets it; `--strategy snapshot` times the blob whatever it costs), its
+output from the launcher and from the bundle checked against a plain run, then timed: every round runs
+each variant once in turn (alternating, so noise hits all alike); medians are printed as a Markdown table.
+
+- bundle + compile cache: `esbuild --bundle --platform=node --format=cjs` of the entry (esbuild from npm,
+  as v8snap.embed.esm installs it) written next to the entry, run with NODE_COMPILE_CACHE (warmed by the
+  warm-up rounds); "n/a" when the bundle's output differs from the plain run's;
+- floor: `node -e 0`;
+- v8snap ÷ best peer: v8snap over the fastest of the three peers;
+- share removed: (plain − v8snap) ÷ (plain − floor), the part of the app's own start-up v8snap removes.
+
+Targets (issue 12): hello-world and chalk-debug ≤ 1.05× plain; express-app ≤ 0.8× the bundle peer;
+typescript-app and demo ≤ 0.5× the best peer and share removed ≥ 75%.
 """
 
 from __future__ import annotations
@@ -19,27 +30,49 @@ import sys
 import tempfile
 from pathlib import Path
 
-from v8snap.bench.startup import Variant, bench_startup, compile_cache_dir, default_variants
 from v8snap.bake.app import build_app
+from v8snap.bench.startup import Variant, bench_startup, compile_cache_dir
 from v8snap.config import SnapshotConfig
+from v8snap.embed.esm import ensure_esbuild
 from v8snap.graph import find_entry
 from v8snap.node import find_node
 from v8snap.node.npm import ensure_installed
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = {
-    "demo": (ROOT / "examples" / "demo-app", ["--routes", "--target", "es2022"]),
-    "typescript-app": (ROOT / "benchmarks" / "apps" / "typescript-app", []),
+    "hello-world": (ROOT / "benchmarks" / "apps" / "hello-world", []),
+    "chalk-debug": (ROOT / "benchmarks" / "apps" / "chalk-debug", []),
     "express-app": (ROOT / "benchmarks" / "apps" / "express-app", []),
+    "typescript-app": (ROOT / "benchmarks" / "apps" / "typescript-app", []),
+    "demo": (ROOT / "examples" / "demo-app", ["--routes", "--target", "es2022"]),
 }
+_BUNDLE = """const [esbuild, entry, out] = process.argv.slice(1);
+require(esbuild).buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs',
+  outfile: out, logLevel: 'error', target: 'node' + process.versions.node.split('.')[0] });
+"""
+
+
+def bundle(node: Path, entry: Path) -> Path:
+    """esbuild bundle of ``entry``, written next to it (``__dirname`` stays the entry's directory)."""
+    out = entry.with_name(entry.stem + ".bench-bundle.cjs")
+    esbuild = ensure_esbuild(node) / "node_modules" / "esbuild"
+    subprocess.run([str(node), "-e", _BUNDLE, str(esbuild), str(entry), str(out)], check=True)
+    return out
+
+
+def _output(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[bytes, int]:
+    import os
+
+    p = subprocess.run(argv, cwd=cwd, capture_output=True, env={**os.environ, **(env or {})}, timeout=120)
+    return p.stdout, p.returncode
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=21)
     ap.add_argument("--apps", default=",".join(APPS))
+    ap.add_argument("--strategy", default="auto", choices=["auto", "snapshot"])
     ap.add_argument("--json", type=Path)
-    ap.add_argument("--no-rewrite", action="store_true", help="first-version classification (no printer)")
     opts = ap.parse_args()
     node = find_node()
     rows = []
@@ -49,40 +82,77 @@ def main() -> int:
             ensure_installed(src, node=node)
             app = Path(tmp) / name
             shutil.copytree(src, app, symlinks=True, ignore=shutil.ignore_patterns(".v8snap"))
-            # The snapshot strategy: this benchmark is about the blob (auto would time it anyway).
-            report = build_app(SnapshotConfig(app, rewrite=not opts.no_rewrite, strategy="snapshot"))
+            report = build_app(SnapshotConfig(app, strategy=opts.strategy, trace_args=(tuple(args),)))
             entry = find_entry(app)
-            plain = subprocess.run([str(node), str(entry), *args], cwd=app, capture_output=True)
-            snap = subprocess.run([str(report.launcher), *args], cwd=app, capture_output=True)
-            if (plain.stdout, plain.returncode) != (snap.stdout, snap.returncode):
-                print(f"{name}: output from the snapshot differs from the plain run", file=sys.stderr)
+            plain = _output([str(node), str(entry), *args], app)
+            if _output([str(report.launcher), *args], app) != plain:
+                print(f"{name}: output from the launcher differs from the plain run", file=sys.stderr)
                 return 1
-            variants = default_variants(node, entry, report.launcher, args, compile_cache_dir())
-            # What the launcher's huge pages are worth: the same blob started without them.
-            blob = app / ".v8snap" / "snapshot.blob"
-            variants.append(Variant("v8snap 4k", [str(node), "--snapshot-blob", str(blob), "--", *args]))
-            res = bench_startup(variants, cwd=app, rounds=opts.rounds)
+            bundled = bundle(node, entry)
+            cache, bcache = compile_cache_dir(), compile_cache_dir()
+            variants = [
+                Variant("plain", [str(node), str(entry), *args]),
+                Variant("compile cache", [str(node), str(entry), *args], {"NODE_COMPILE_CACHE": str(cache)}),
+                Variant("v8snap", [str(report.launcher), *args]),
+                Variant("floor", [str(node), "-e", "0"]),
+            ]
+            if _output([str(node), str(bundled), *args], app, {"NODE_COMPILE_CACHE": str(bcache)}) == plain:
+                variants.insert(
+                    2,
+                    Variant(
+                        "bundle + cache",
+                        [str(node), str(bundled), *args],
+                        {"NODE_COMPILE_CACHE": str(bcache)},
+                    ),
+                )
+            else:
+                print(
+                    f"{name}: the esbuild bundle's output differs from the plain run: left out",
+                    file=sys.stderr,
+                )
+            results = bench_startup(variants, cwd=app, rounds=opts.rounds)
+            res = {r.name: round(r.median_ms, 1) for r in results}
+            cpu = {r.name: round(r.median_cpu_ms, 1) for r in results}
             m = report.meta
             rows.append(
                 {
                     "app": name,
                     "modules": len(m.modules),
                     "healthy": len(m.healthy),
-                    "blob_mb": round(m.blob_size / 1e6, 1),
-                    **{r.name: round(r.median_ms, 1) for r in res},
+                    "strategy": m.strategy.get("chosen", "snapshot"),
+                    **res,
+                    "cpu": cpu,
                 }
             )
     print(
-        "| app | healthy / modules | blob | plain node | NODE_COMPILE_CACHE | v8snap | v8snap/plain"
-        " | v8snap/cache | v8snap, 4 KiB pages |"
+        "| app | strategy | plain | NODE_COMPILE_CACHE | esbuild bundle + compile cache | v8snap"
+        " | v8snap ÷ plain | v8snap ÷ best peer | share removed |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        p, c, s, k = r["plain node"], r["NODE_COMPILE_CACHE"], r["v8snap"], r["v8snap 4k"]
+        p, c, b, s, f = r["plain"], r["compile cache"], r.get("bundle + cache"), r["v8snap"], r["floor"]
+        best = min(x for x in (p, c, b) if x is not None)
+        share = (p - s) / (p - f) if p > f else float("nan")
         print(
-            f"| {r['app']} | {r['healthy']} / {r['modules']} | {r['blob_mb']} MB | {p} ms | {c} ms | {s} ms"
-            f" | {s / p:.2f}x | {s / c:.2f}x | {k} ms |"
+            f"| {r['app']} ({r['healthy']} / {r['modules']}) | {r['strategy']} | {p} ms | {c} | "
+            f"{b if b is not None else 'n/a'} | {s} | {s / p:.2f}× | **{s / best:.2f}×** | {share:.0%} |"
         )
+    print("\nCPU time (user + system of the process, ms; far less sensitive to other load than wall time):\n")
+    print(
+        "| app | plain | NODE_COMPILE_CACHE | bundle + cache | v8snap | floor | v8snap ÷ plain | ÷ best peer"
+        " | share removed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        c = r["cpu"]
+        p, s, f = c["plain"], c["v8snap"], c["floor"]
+        best = min(v for k, v in c.items() if k in ("plain", "compile cache", "bundle + cache"))
+        print(
+            f"| {r['app']} | {p} | {c['compile cache']} | {c.get('bundle + cache', 'n/a')} | {s} | {f} | "
+            f"{s / p:.2f}× | {s / best:.2f}× | {(p - s) / (p - f):.0%} |"
+        )
+    floors = ", ".join(str(r["floor"]) for r in rows)
+    print(f"\nfloor (node -e 0): {floors} ms; {opts.rounds} alternating rounds")
     if opts.json:
         opts.json.write_text(json.dumps(rows, indent=1))
     return 0

@@ -125,6 +125,13 @@ def build(
     measure: Annotated[
         bool, typer.Option(help="with --strategy auto: time the strategies (--no-measure: snapshot)")
     ] = True,
+    trace_until: Annotated[
+        str,
+        typer.Option(help="a trace run stops at: exit, listen (a server's first listen) or a module file"),
+    ] = "exit",
+    trace_limit: Annotated[
+        float, typer.Option(help="seconds a trace run may last (then: what it loaded)")
+    ] = 10.0,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -147,6 +154,8 @@ def build(
         huge_pages=huge_pages,
         strategy=_strategy(strategy) if strategy is not None else None,
         measure=measure,
+        trace_until=trace_until,
+        trace_limit=trace_limit,
     )
     say, stop = _progress()
     try:
@@ -192,6 +201,9 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
         f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({escape(how)})", highlight=False
     )
     acc = report.acceptance
+    out.print(
+        f"modules found after the first tick (whole-startup trace): {len(report.later)}", highlight=False
+    )
     if report.on_disk:
         from v8snap.bake.app import count_reasons
 
@@ -401,6 +413,49 @@ def bench(
         find_node(node), find_entry(cfg.app_root), launcher, shlex.split(args), compile_cache_dir()
     )
     _print_bench(bench_startup(variants, cwd=cfg.app_root, rounds=rounds), cfg.app_root.name)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def profile(
+    ctx: typer.Context,
+    app_dir: AppArg = Path("."),
+    rounds: Annotated[int, typer.Option(help="alternating rounds")] = 7,
+    top: Annotated[int, typer.Option(help="module loads shown one per row")] = 20,
+    node: NodeOpt = None,
+) -> None:
+    """Where the launcher's milliseconds go (medians of alternating runs) + a .cpuprofile (node --cpu-prof).
+
+    App arguments go after `--`: v8snap profile APP -- --flag.
+    """
+    from v8snap.node import find_node
+    from v8snap.profile import profile_app
+
+    cfg = _config(app_dir, node=node)
+    rep = profile_app(cfg, find_node(node), list(ctx.args), rounds=rounds, top=top)
+    table = Table(
+        title=f"start-up of {cfg.app_root.name}: {_fmt_ms(rep.total_ms)} (median of {rep.rounds} runs)"
+    )
+    for col, just in (("where", "left"), ("kind", "left"), ("ms", "right"), ("share", "right")):
+        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for r in rep.rows:
+        if r.ms >= 0.05 or r.kind == "launcher":
+            share = f"{100 * r.ms / rep.total_ms:.0f}%" if rep.total_ms else ""
+            table.add_row(escape(r.what), r.kind, f"{r.ms:.2f}", share)
+    out.print(table)
+    kinds = ", ".join(f"{k} {v:.1f} ms" for k, v in rep.by_kind.items())
+    out.print(f"module loads by kind: {escape(kinds) or 'none'}", highlight=False)
+    out.print(
+        f"reference: node -e 0 {_fmt_ms(rep.floor_ms)}, empty blob of this node {_fmt_ms(rep.empty_blob_ms)}",
+        highlight=False,
+    )
+    if rep.strategy != "snapshot":
+        out.print(
+            f"(the launcher's strategy is {rep.strategy}: this profiles the blob, which it does not use)"
+        )
+    if rep.cpuprofile is not None:
+        out.print(
+            f"cpu profile (node --cpu-prof; Chrome DevTools, speedscope): {escape(str(rep.cpuprofile))}"
+        )
 
 
 def _print_bench(results, title: str) -> None:  # type: ignore[no-untyped-def]

@@ -64,6 +64,9 @@ class SnapshotConfig:
             build times snapshot, compile cache and plain on the trace commands and picks the fastest),
             ``snapshot``, ``compile-cache`` or ``plain`` (forced). ``V8SNAP_STRATEGY`` sets the default.
         measure: with ``auto``, time the strategies (False: ``--no-measure``, the snapshot is used).
+        trace_until: when a trace run stops (:func:`v8snap.graph.trace.until_env`): ``exit`` (default),
+            ``listen`` (a server's first listen) or a module file relative to app_root.
+        trace_limit: seconds a trace run may last; what was loaded by then is its trace.
     """
 
     app_root: Path
@@ -85,6 +88,8 @@ class SnapshotConfig:
         default_factory=lambda: _env_strategy()
     )
     measure: bool = True
+    trace_until: str = "exit"
+    trace_limit: float = 10.0
 
     @property
     def out_dir(self) -> Path:

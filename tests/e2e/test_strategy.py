@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.helpers import launcher, run_launcher, run_plain
 
 from v8snap.bake.app import build_app
-from v8snap.bake.strategy import StrategyChoice
+from v8snap.bake.strategy import MARGIN, StrategyChoice
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.meta import SnapshotMeta
 
@@ -35,8 +35,12 @@ def test_measured_choice_is_recorded_and_the_launcher_follows_it(tmp_path: Path,
     app = _app(tmp_path / "tiny")
     report = build_app(SnapshotConfig(app, strategy="auto"))
     choice = StrategyChoice.from_json(report.meta.strategy)
-    assert not choice.forced and set(choice.medians_ms) == {"snapshot", "compile-cache", "plain"}
-    assert choice.chosen == min(choice.medians_ms, key=lambda s: choice.medians_ms[s])
+    # Nothing healthy in the blob (the main module runs at startup): the snapshot is not even timed.
+    assert report.meta.healthy == [] and not choice.forced
+    assert set(choice.medians_ms) == {"compile-cache", "plain"}
+    m = choice.medians_ms
+    # Plain unless the compile cache beats it by the margin (never slower than plain).
+    assert choice.chosen == ("compile-cache" if m["compile-cache"] < m["plain"] * (1 - MARGIN) else "plain")
     text = launcher(app).read_text()
     assert ("--snapshot-blob" in text) == (choice.chosen == "snapshot")
     plain = run_plain(node, app, ["--x", "y"])

@@ -77,15 +77,43 @@ def test_basic_app_resolutions(node: Path, fixture_app: App) -> None:
     assert graph.dependents()["./lib/c.js"] == {"./lib/b.js", "./cyc/y.js"}
 
 
-def test_server_trace_stops_after_first_turn(node: Path, fixture_app: App) -> None:
+def test_server_trace_stops_at_its_first_listen(node: Path, fixture_app: App) -> None:
     root = fixture_app("graph-server")
     start = time.perf_counter()
-    run = trace_app(root, root / "server.js", node=node, args=[], timeout=20)
+    run = trace_app(root, root / "server.js", node=node, args=[], timeout=20, until="listen")
     assert time.perf_counter() - start < 5
-    assert run.reason == "startup-done"
-    graph = discover_graph(root, node=node, timeout=20)
+    assert run.reason == "listen"
+    graph = discover_graph(root, node=node, timeout=20, until="listen")
     assert list(graph.modules) == ["./server.js", "./handler.js"]
-    assert "./late.js" not in graph.modules
+    assert "./late.js" not in graph.modules  # required 3 s later
+
+
+def test_trace_time_limit_and_until_module(node: Path, fixture_app: App) -> None:
+    root = fixture_app("graph-server")
+    start = time.perf_counter()
+    run = trace_app(root, root / "server.js", node=node, args=[], limit=1.0)
+    assert run.reason == "time-limit" and time.perf_counter() - start < 5
+    assert [r.resolved for r in run.records if r.via == "require"][-1] == str(root / "handler.js")
+    run = trace_app(root, root / "server.js", node=node, args=[], until="handler.js")
+    assert run.reason == "module" and "listening" not in run.stdout
+    with pytest.raises(AppError, match="--trace-until"):
+        trace_app(root, root / "server.js", node=node, args=[], until="nope.js")
+
+
+def test_whole_startup_trace_finds_modules_after_the_first_tick(node: Path, fixture_app: App) -> None:
+    root = fixture_app("graph-later")
+    run = trace_app(root, root / "index.js", node=node, args=[])
+    assert run.reason == "exit" and run.first_tick is not None
+    graph = discover_graph(root, node=node)
+    assert list(graph.modules) == [
+        "./index.js",
+        "./lib/base.js",
+        "./lib/in-immediate.js",
+        "./lib/after-await.js",
+        "./lib/plugin.js",
+    ]
+    # The setImmediate queued by the main module runs in the first turn; the rest come later.
+    assert graph.later == ["./lib/after-await.js", "./lib/plugin.js"]
 
 
 def test_process_exit_still_writes_trace(node: Path, fixture_app: App) -> None:

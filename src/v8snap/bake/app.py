@@ -13,7 +13,13 @@ from pathlib import Path
 from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
-from v8snap.bake.strategy import Strategy, StrategyChoice, choose_strategy, compile_cache_preload
+from v8snap.bake.strategy import (
+    Strategy,
+    StrategyChoice,
+    choose_strategy,
+    code_cache_dir,
+    compile_cache_preload,
+)
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
@@ -49,6 +55,7 @@ class BuildReport:
         acceptance: what the builder and the output check healed, masked and skipped.
         on_disk: modules loaded at startup that stay on disk (ES modules, native addons, modules left out
             of the blob), key -> why.
+        later: modules the trace found only after the first event-loop turn (keys).
     """
 
     meta: SnapshotMeta
@@ -58,6 +65,7 @@ class BuildReport:
     seconds: float
     acceptance: Acceptance
     on_disk: dict[str, str]
+    later: tuple[str, ...] = ()
 
 
 def _in_node_modules(key: str) -> bool:
@@ -101,6 +109,8 @@ def _discover(cfg: SnapshotConfig, node: Path, say: Progress) -> tuple[ModuleGra
         trace_args=[list(a) for a in cfg.trace_args],
         include=list(cfg.include),
         timeout=cfg.timeout,
+        until=cfg.trace_until,
+        limit=cfg.trace_limit,
     )
     return full_graph, snapshot_graph(full_graph, cfg.mode), time.perf_counter() - t
 
@@ -210,6 +220,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         f"graph: {len(full_graph.modules)} modules loaded at startup, "
         f"{len(full_graph.modules) - len(on_disk)} to snapshot"
         + (f", {len(on_disk)} stay on disk ({count_reasons(on_disk)})" if on_disk else "")
+        + (f"; {len(full_graph.later)} found after the first tick" if full_graph.later else "")
     )
 
     say("probing built-ins supported by node's snapshot builder")
@@ -352,13 +363,23 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         t = time.perf_counter()
         timed = tuple(a for a in cfg.trace_args if a not in accepted.skipped_args)
         choice = choose_strategy(
-            node, entry_path, candidate, out_dir, timed, cwd=root, timeout=cfg.timeout, progress=say
+            node,
+            entry_path,
+            candidate,
+            out_dir,
+            timed,
+            cwd=root,
+            timeout=cfg.timeout,
+            progress=say,
+            healthy=len(state.healthy),
         )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:
         choice = StrategyChoice("snapshot", {})
     if choice.chosen == "compile-cache":
         compile_cache_preload(out_dir)
+    if choice.chosen != "plain":
+        code_cache_dir(out_dir)
     # Swap in: blob, then meta, then launcher. Between the first two renames the launcher sees a blob
     # newer than its meta and runs the app plainly: nothing stale is ever served.
     blob_sha = sha256_file(candidate)
@@ -390,7 +411,10 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     launcher = write_launcher(cfg, meta, node, entry_path)
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0, accepted, on_disk)
+    took = time.perf_counter() - t0
+    return BuildReport(
+        meta, cfg.blob_path, launcher, reused, took, accepted, on_disk, tuple(full_graph.later)
+    )
 
 
 def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> dict[str, str]:

@@ -24,12 +24,17 @@ from typing import Literal
 from v8snap.bench.startup import Variant, bench_startup
 from v8snap.errors import V8SnapError
 from v8snap.node.helpers import js_path
+from v8snap.util import private_dir
 
 Strategy = Literal["snapshot", "compile-cache", "plain"]
 STRATEGIES: tuple[Strategy, ...] = ("snapshot", "compile-cache", "plain")
 
 #: Environment variable the launcher passes the compile cache directory in (the preload removes it).
 CACHE_DIR_ENV = "V8SNAP_COMPILE_CACHE"
+
+#: A strategy other than plain must beat plain's median by this fraction to be chosen: "never slower than
+#: plain" is the rule, and on a busy machine medians of a few rounds differ by a few percent for nothing.
+MARGIN = 0.03
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,16 @@ def compile_cache_preload(out_dir: Path) -> Path:
     return dest
 
 
+def code_cache_dir(blob_dir: Path) -> Path:
+    """Create ``blob_dir/compile-cache`` (mode 0700, owned by this user; :func:`v8snap.util.private_dir`).
+
+    Node's compile cache lives there for both strategies that use it: ``compile-cache`` (the preload) and
+    ``snapshot``, where the loader (js/loader.js ``enableCodeCache``) enables it for what still loads from
+    disk, and only when the directory is this user's and nobody else can write it. Returns the directory.
+    """
+    return private_dir(blob_dir / "compile-cache")
+
+
 def strategy_variants(
     node: Path, entry: Path, blob: Path, out_dir: Path, args: tuple[str, ...]
 ) -> list[Variant]:
@@ -98,6 +113,7 @@ def choose_strategy(
     rounds: int = 5,
     timeout: float = 60.0,
     progress: Callable[[str], None] | None = None,
+    healthy: int | None = None,
 ) -> StrategyChoice:
     """Time the strategies side by side (alternating rounds) on each trace command; pick the fastest.
 
@@ -111,15 +127,19 @@ def choose_strategy(
         rounds: measured rounds per trace command (after one warm-up round that also fills the cache).
         timeout: seconds per run; a run that takes longer (a server) ends the measurement: snapshot.
         progress: one-line status callback.
+        healthy: how many modules the blob initialized at build time; 0: the snapshot cannot win (its
+            fixed cost buys nothing: deferred modules still compile and run at startup), not timed.
 
     Returns:
-        A :class:`StrategyChoice` with the medians (ms, summed over trace commands). Ties go to the
-        earlier strategy in :data:`STRATEGIES` order (snapshot first).
+        A :class:`StrategyChoice` with the medians (ms, summed over trace commands): the fastest of the
+        strategies that beat plain by :data:`MARGIN`, else plain.
 
     Runs get stdin closed; trace commands the output check skipped (they never finish) are left out.
     """
     compile_cache_preload(out_dir)
-    totals: dict[str, float] = dict.fromkeys(STRATEGIES, 0.0)
+    code_cache_dir(out_dir)
+    code_cache_dir(blob.parent)  # the candidate blob's loader uses the cache next to it
+    totals: dict[str, float] = {s: 0.0 for s in STRATEGIES if s != "snapshot" or healthy != 0}
     if not trace_args:
         return StrategyChoice("snapshot", {})
     for args in trace_args:
@@ -127,7 +147,7 @@ def choose_strategy(
             progress(f"timing snapshot / compile cache / plain on `{' '.join(args) or '(no args)'}`")
         try:
             results = bench_startup(
-                strategy_variants(node, entry, blob, out_dir, args),
+                [v for v in strategy_variants(node, entry, blob, out_dir, args) if v.name in totals],
                 cwd=cwd,
                 rounds=rounds,
                 warmup=1,
@@ -140,5 +160,8 @@ def choose_strategy(
             return StrategyChoice("snapshot", {})
         for r in results:
             totals[r.name] += r.median_ms
-    chosen = min(STRATEGIES, key=lambda s: (totals[s], STRATEGIES.index(s)))
+    fast = [
+        s for s in STRATEGIES if s in totals and (s == "plain" or totals[s] < totals["plain"] * (1 - MARGIN))
+    ]
+    chosen = min(fast, key=lambda s: (totals[s], STRATEGIES.index(s)))
     return StrategyChoice(chosen, {k: round(v, 1) for k, v in totals.items()})

@@ -3,6 +3,7 @@ variants alike; the figures are medians over rounds (wall time of the whole proc
 
 from __future__ import annotations
 
+import resource
 import statistics
 import tempfile
 import time
@@ -23,14 +24,23 @@ class Variant:
 
 @dataclass(frozen=True)
 class StartupResult:
-    """Per-variant samples (ms) and their median; ``ratio`` is relative to the first variant (plain)."""
+    """Per-variant samples (ms) and their median; ``ratio`` is relative to the first variant (plain).
+
+    ``cpu_samples_ms``: CPU time (user + system, ms) of each run's process (getrusage of waited children),
+    a figure much less sensitive than wall time to other load on the machine.
+    """
 
     name: str
     samples_ms: list[float]
+    cpu_samples_ms: list[float] = field(default_factory=list)
 
     @property
     def median_ms(self) -> float:
         return statistics.median(self.samples_ms)
+
+    @property
+    def median_cpu_ms(self) -> float:
+        return statistics.median(self.cpu_samples_ms) if self.cpu_samples_ms else 0.0
 
 
 def default_variants(
@@ -44,20 +54,27 @@ def default_variants(
     ]
 
 
-def _run(v: Variant, cwd: Path, check_exit: bool = True, timeout: float | None = None) -> float:
+def _cpu_ms() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (ru.ru_utime + ru.ru_stime) * 1000
+
+
+def _run(v: Variant, cwd: Path, check_exit: bool = True, timeout: float | None = None) -> tuple[float, float]:
     from v8snap.bake.output import run_app
 
     limit = 600.0 if timeout is None else timeout
+    c0 = _cpu_ms()
     t0 = time.perf_counter_ns()
     run = run_app(v.argv, cwd, limit, v.env)
     elapsed = (time.perf_counter_ns() - t0) / 1e6
+    cpu = _cpu_ms() - c0
     if run.timed_out:
         raise V8SnapError(f"{v.name} did not finish in {limit:.0f} s")
     if check_exit and run.returncode != 0:
         raise V8SnapError(f"{v.name} exited {run.returncode}: {run.stderr[-300:]}")
     if "v8snap: " in run.stderr:
         raise V8SnapError(f"{v.name} did not use the snapshot: {run.stderr[-300:]}")
-    return elapsed
+    return elapsed, cpu
 
 
 def bench_startup(
@@ -79,12 +96,14 @@ def bench_startup(
             plain run.
     """
     samples: dict[str, list[float]] = {v.name: [] for v in variants}
+    cpu: dict[str, list[float]] = {v.name: [] for v in variants}
     for i in range(warmup + rounds):
         for v in variants:
-            ms = _run(v, cwd, check_exit, timeout)
+            ms, cpu_ms = _run(v, cwd, check_exit, timeout)
             if i >= warmup:
                 samples[v.name].append(ms)
-    return [StartupResult(v.name, samples[v.name]) for v in variants]
+                cpu[v.name].append(cpu_ms)
+    return [StartupResult(v.name, samples[v.name], cpu[v.name]) for v in variants]
 
 
 def compile_cache_dir() -> Path:

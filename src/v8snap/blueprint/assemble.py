@@ -267,6 +267,7 @@ def assemble(bp: Blueprint) -> Assembly:
     parts = [
         js_path("prelude.js").read_text(encoding="utf-8"),
         js_path("loader.js").read_text(encoding="utf-8"),
+        js_path("profile-marks.js").read_text(encoding="utf-8"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]
     return Assembly("\n".join(parts), verbatim)

@@ -34,7 +34,7 @@ from v8snap.graph.entry import find_entry
 from v8snap.graph.model import ModuleGraph, ModuleInfo, ModuleKind, Resolution, module_key
 from v8snap.graph.parse import ParsedModule, parse_source
 from v8snap.graph.resolve import ResolveRequest, resolve_batch
-from v8snap.graph.trace import TraceRun, trace_app
+from v8snap.graph.trace import TRACE_LIMIT_S, TraceRun, trace_app
 
 _BUILTIN = "node:"
 
@@ -217,13 +217,16 @@ def discover_graph(
     trace_args: Sequence[Sequence[str]] = ((),),
     include: Sequence[str] = (),
     timeout: float = 60.0,
+    until: str = "exit",
+    limit: float = TRACE_LIMIT_S,
 ) -> ModuleGraph:
     """Discover the modules an app loads at startup and how their requests resolve.
 
-    Runs the app once per element of ``trace_args`` under the trace preload (cwd = ``root``; each run stops
-    after the first event-loop turn or when the app exits), parses every loaded JS file with tree-sitter
-    for static specifiers, resolves those not seen in the trace with Node's resolver (one node process),
-    and assembles the :class:`ModuleGraph`. See the module docstring for what is in and out of the graph.
+    Runs the app once per element of ``trace_args`` under the trace preload (cwd = ``root``; each run lasts
+    until the app exits, or until ``until``, at most ``limit`` seconds: :func:`trace_app`), parses every
+    loaded JS file with tree-sitter for static specifiers, resolves those not seen in the trace with
+    Node's resolver (one node process), and assembles the :class:`ModuleGraph`. See the module docstring
+    for what is in and out of the graph.
 
     Args:
         root: app root directory.
@@ -233,9 +236,12 @@ def discover_graph(
         include: glob patterns relative to ``root`` (``"node_modules/lodash/*.js"``) of extra modules to
             include although the trace did not load them.
         timeout: seconds allowed per trace run.
+        until: ``"exit"``, ``"listen"`` or a module file (:func:`v8snap.graph.trace.until_env`).
+        limit: seconds after which a trace run stops (what it loaded by then counts).
 
     Returns:
-        The module graph (entry first, keys relative to ``root``).
+        The module graph (entry first, keys relative to ``root``); :attr:`ModuleGraph.later` lists the
+        modules no run loaded in its first event-loop turn.
 
     Raises:
         AppError: no usable entry point, or an ``include`` pattern that is not relative.
@@ -245,7 +251,8 @@ def discover_graph(
     root = root.resolve()
     entry_path = _entry_path(root, entry, node)
     runs = [
-        trace_app(root, entry_path, node=node, args=list(a), timeout=timeout) for a in (trace_args or [()])
+        trace_app(root, entry_path, node=node, args=list(a), timeout=timeout, until=until, limit=limit)
+        for a in (trace_args or [()])
     ]
     keys = _Keys(root)
     seen, traced = _collect_traced(keys, runs)
@@ -297,4 +304,20 @@ def discover_graph(
         modules=modules,
         resolutions=list(resolutions),
         notes=notes,
+        later=_later(keys, runs, modules),
     )
+
+
+def _later(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInfo]) -> list[str]:
+    """Module keys that no trace run loaded in its first event-loop turn, only later."""
+    first: set[str] = set()
+    late: list[str] = []
+    for run in runs:
+        cut = len(run.records) if run.first_tick is None else run.first_tick
+        first.update(r.resolved for r in run.records[:cut] if r.ok)
+    for run in runs:
+        for r in run.later_records():
+            key = keys.of(r.resolved) if r.ok and r.resolved not in first else None
+            if key is not None and key in modules and key not in late:
+                late.append(key)
+    return late

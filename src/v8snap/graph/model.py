@@ -82,6 +82,8 @@ class ModuleGraph:
             for static imports; the resolver map is built from these.
         notes: human-readable diagnostics from discovery (loads that failed during the trace, specifiers
             resolving outside the app root); not written to ``snapshot-deps.json``.
+        later: keys of modules the trace saw load only after the first event-loop turn (a setImmediate,
+            an awaited promise, a lazy plugin); not written to ``snapshot-deps.json``.
     """
 
     root: Path
@@ -89,6 +91,7 @@ class ModuleGraph:
     modules: dict[str, ModuleInfo]
     resolutions: list[Resolution] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    later: list[str] = field(default_factory=list)
 
     def deps_of(self, key: str) -> list[str]:
         """Module keys ``key`` imports statically (built-ins and unresolved specifiers excluded)."""

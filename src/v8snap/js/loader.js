@@ -20,6 +20,7 @@ function __v8snap_makeRuntime(state) {
   const origLoad = Module._load;
   const origResolveFilename = Module._resolveFilename;
   const runtime = { Module, served: 0, enabled: true };
+  let prof = null; // `v8snap profile` marks (profile-marks.js), null unless V8SNAP_PROFILE is set
 
   // Module objects for registry keys, created on first use at run time.
   const moduleOf = Object.create(null); // key -> Module
@@ -241,6 +242,7 @@ function __v8snap_makeRuntime(state) {
     const check = config.staleCheck || {};
     if (check.version && check.version !== process.version) return `built for node ${check.version}`;
     if (check.node && check.node !== process.execPath) return `built for ${check.node}`;
+    if (prof) prof.mark('fingerprint');
     const fs = require('fs');
     const files = check.files || {};
     const opts = { throwIfNoEntry: false };
@@ -310,15 +312,36 @@ function __v8snap_makeRuntime(state) {
     return [...invalid];
   };
 
+  // Code cache for what still loads from disk (modules not in the blob, ES modules, import() thunks):
+  // node's compile cache (module.enableCompileCache, node >= 22.1) in `compile-cache/` next to the blob,
+  // made 0700 by the build (bake/strategy.py code_cache_dir). Used only when it is a directory of this
+  // user that nobody else can write (a planted entry would be code); the app's NODE_COMPILE_CACHE wins
+  // (node enabled it before us), NODE_DISABLE_COMPILE_CACHE turns it off.
+  function enableCodeCache(blob) {
+    if (!blob || process.env.NODE_COMPILE_CACHE || typeof Module.enableCompileCache !== 'function') return;
+    const dir = path.join(path.dirname(path.resolve(blob)), 'compile-cache');
+    const st = require('fs').lstatSync(dir, { throwIfNoEntry: false });
+    if (st && st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o022) === 0) {
+      Module.enableCompileCache(dir);
+    }
+  }
+
   // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
   runtime.runMain = function runMain() {
+    prof = __v8snap_profiler(state);
+    if (prof) prof.mark('loader start');
     const entry = state.filenameOf(config.entry);
     process.argv.splice(1, 0, entry);
     // A plain run has no --snapshot-blob in execArgv; child_process.fork() passes execArgv on, and a
     // forked child must not boot from this blob.
     const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
-    if (i !== -1) process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
+    let blob = null;
+    if (i !== -1) {
+      blob = process.execArgv[i] === '--snapshot-blob' ? process.execArgv[i + 1] : process.execArgv[i].slice(16);
+      process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
+    }
     const stale = staleReason();
+    if (prof) prof.mark('stat');
     if (stale) {
       // Healthy modules' load-time effects (globals they set) live in this heap: only a fresh process is
       // a plain run. Same stdio, same exit code; a signal that killed the child kills us the same way.
@@ -333,7 +356,10 @@ function __v8snap_makeRuntime(state) {
       runtime.enabled = false;
     } else {
       runtime.invalidated = runtime.invalidateStale();
+      if (prof) prof.mark('assumptions');
       runtime.install();
+      enableCodeCache(blob);
+      if (prof) prof.mark('hooks');
     }
     // V8SNAP_STATS=<file>: write what the snapshot served when the process exits (tests, benchmarks).
     const statsFile = process.env.V8SNAP_STATS;
@@ -344,7 +370,12 @@ function __v8snap_makeRuntime(state) {
         require('fs').writeFileSync(statsFile, JSON.stringify(stats));
       });
     }
+    if (prof) {
+      prof.wrapLoad();
+      prof.mark('main start');
+    }
     Module.runMain(entry);
+    if (prof) prof.mark('main end');
   };
   return runtime;
 }

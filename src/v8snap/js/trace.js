@@ -1,12 +1,16 @@
 'use strict';
 // v8snap trace preload: `node --require trace.js <entry> <args...>` with V8SNAP_TRACE_OUT=<file>.
 //
-// Records, in load order, every module the app loads during startup and writes them as JSON to
-// V8SNAP_TRACE_OUT. "Startup" is the synchronous run of the main module plus the first event-loop turn:
-// an immediate scheduled here fires after the main module has run; it schedules a second immediate so
-// that immediates the app queued during its synchronous run also run, then the trace is written and the
-// process exits. A server that listens or a setInterval therefore does not keep the trace running.
-// An app that exits earlier (process.exit, end of work, uncaught exception) is covered by 'exit'.
+// Records, in load order, every module the app loads on its whole startup path and writes them as JSON to
+// V8SNAP_TRACE_OUT. The trace runs until the app exits, or until V8SNAP_TRACE_UNTIL says:
+//   'exit' (default)   the app exits by itself (process.exit, end of work, uncaught exception);
+//   'listen'           the first server is listening (net.Server#listen, so http/https/express too), or its
+//                      listen failed: the trace stops on the next event-loop turn;
+//   'module:<file>'    the module with that absolute filename has loaded: the trace stops right there;
+// and at most V8SNAP_TRACE_LIMIT_MS (default 10000) ms: what was loaded by then is the trace
+// (reason 'time-limit'). `firstTick` is how many records the first event-loop turn had (the main module's
+// synchronous run and the immediates it queued): records after it came from later ticks (a setImmediate,
+// an awaited promise, a lazily required plugin).
 //
 // Record: {parent, request, resolved, isMain, via, ok, error}
 //   parent    absolute filename of the requiring module, or null (main module)
@@ -21,12 +25,18 @@ const { fileURLToPath } = require('url');
 
 const OUT = process.env.V8SNAP_TRACE_OUT;
 // Children spawned by the app (they inherit execArgv, hence this preload) must not overwrite the trace.
-delete process.env.V8SNAP_TRACE_OUT;
+const UNTIL = process.env.V8SNAP_TRACE_UNTIL || 'exit';
+const LIMIT_MS = Number(process.env.V8SNAP_TRACE_LIMIT_MS || 10000);
+// Loaded before the require hook below, so that it is not recorded as the app's.
+const net = UNTIL === 'listen' ? require('net') : null;
+for (const k of ['V8SNAP_TRACE_OUT', 'V8SNAP_TRACE_UNTIL', 'V8SNAP_TRACE_LIMIT_MS']) delete process.env[k];
 
 if (OUT && isMainThread) {
   const records = [];
   let uncaught = null;
   let written = false;
+  const untilFile = UNTIL.startsWith('module:') ? UNTIL.slice(7) : null;
+  let stop = null; // set below: write the trace and exit
 
   const builtinName = (request) => {
     if (!Module.isBuiltin(request)) return null;
@@ -55,7 +65,9 @@ if (OUT && isMainThread) {
       records.push(rec);
     }
     try {
-      return originalLoad.apply(this, arguments);
+      const out = originalLoad.apply(this, arguments);
+      if (untilFile !== null && rec && rec.resolved === untilFile) stop('module');
+      return out;
     } catch (err) {
       if (rec) {
         rec.ok = false;
@@ -94,11 +106,16 @@ if (OUT && isMainThread) {
     });
   }
 
+  let firstTick = null;
   const write = (reason) => {
     if (written) return;
     written = true;
-    const doc = { version: 1, reason, exitCode: process.exitCode ?? null, uncaught, records };
+    const doc = { version: 2, reason, exitCode: process.exitCode ?? null, uncaught, firstTick, records };
     fs.writeFileSync(OUT, JSON.stringify(doc));
+  };
+  stop = (reason) => {
+    write(reason);
+    process.exit(0);
   };
 
   process.on('uncaughtExceptionMonitor', (err) => {
@@ -110,8 +127,17 @@ if (OUT && isMainThread) {
   });
   setImmediate(() => {
     setImmediate(() => {
-      write('startup-done');
-      process.exit(0);
+      firstTick = records.length;
     });
   });
+  setTimeout(() => stop('time-limit'), LIMIT_MS).unref();
+  if (UNTIL === 'listen') {
+    const listen = net.Server.prototype.listen;
+    net.Server.prototype.listen = function v8snapTraceListen() {
+      const done = () => setImmediate(() => stop('listen'));
+      this.once('listening', done);
+      this.once('error', done);
+      return listen.apply(this, arguments);
+    };
+  }
 }
