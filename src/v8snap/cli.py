@@ -125,6 +125,9 @@ def build(
     measure: Annotated[
         bool, typer.Option(help="with --strategy auto: time the strategies (--no-measure: snapshot)")
     ] = True,
+    with_report: Annotated[
+        bool, typer.Option("--report", help="write APP/.v8snap/report.html at the end (see `v8snap report`)")
+    ] = False,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -167,6 +170,8 @@ def build(
     )
     out.print(table)
     _print_build_notes(report)
+    if with_report:
+        _write_report(cfg)
 
 
 def _strategy(value: str) -> str:
@@ -205,6 +210,27 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
         )
     for line in acc.skipped:
         out.print(f"[yellow]skipped[/yellow]: {line}", highlight=False)
+
+
+@app.command()
+def report(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
+    """Write APP/.v8snap/report.html: verdicts, rewrites, treemaps and startup of the last build."""
+    cfg = _config(app_dir, node=node)
+    if not cfg.meta_path.is_file():
+        raise NoSnapshotError(f"no build in {cfg.out_dir}", hint=f"run `v8snap build {app_dir}` first")
+    _write_report(cfg)
+
+
+def _write_report(cfg) -> None:  # type: ignore[no-untyped-def]
+    from v8snap.report import write_report
+
+    say, stop = _progress()
+    try:
+        say("writing the report (re-printing modules to list the printer's rewrites)")
+        path = write_report(cfg.out_dir, cfg.app_root, node=cfg.node)
+    finally:
+        stop()
+    out.print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)", highlight=False)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
