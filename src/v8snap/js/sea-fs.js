@@ -15,9 +15,9 @@ function __v8snap_seaFs(root, keys, getAsset) {
   const assets = new Set(keys);
   const dirs = new Set();
   for (const k of keys) {
-    for (let d = path.posix.dirname(k); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
+    // 'node_modules/m' for './node_modules/m/index.js' (app-relative, no './')
+    for (let d = path.posix.dirname(k.slice(2)); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
   }
-  dirs.add('.');
 
   // The asset key of a path ('./a/b.json'), or null when it is not under the root.
   function keyOf(p) {
@@ -30,7 +30,7 @@ function __v8snap_seaFs(root, keys, getAsset) {
     return './' + abs.slice(root.length + 1);
   }
   const isFile = (k) => k !== null && assets.has(k);
-  const isDir = (k) => k !== null && (k === '.' ? true : dirs.has(k.slice(2)) || dirs.has(k));
+  const isDir = (k) => k !== null && (k === '.' || dirs.has(k.slice(2)));
 
   function read(k, options) {
     const buf = Buffer.from(getAsset(k));
@@ -61,7 +61,7 @@ function __v8snap_seaFs(root, keys, getAsset) {
       const rel = a.slice(2);
       if (rel.startsWith(prefix)) names.add(rel.slice(prefix.length).split('/')[0]);
     }
-    for (const d of dirs) if (d.startsWith(prefix) && d !== '.') names.add(d.slice(prefix.length).split('/')[0]);
+    for (const d of dirs) if (d.startsWith(prefix)) names.add(d.slice(prefix.length).split('/')[0]);
     names.delete('');
     return [...names].sort();
   }

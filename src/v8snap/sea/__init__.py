@@ -43,6 +43,8 @@ SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2"
 """The sentinel node's SEA support looks for (node's documentation of single executable applications)."""
 
 Progress = Callable[[str], None]
+Assets = dict[str, dict[str, str]]
+"""Asset key (``./rel/path``) -> ``{"kind": module kind or "data", "path": absolute source path}``."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def ensure_postject(node: Path) -> Path:
 
 def sea_assets(
     full: ModuleGraph, blob_graph: ModuleGraph, meta: SnapshotMeta, globs: tuple[str, ...]
-) -> dict:
+) -> Assets:
     """Asset key (``./rel/path``) -> ``{"kind", "path"}``: modules the blob does not hold, files read at
     load time, and files matching ``globs`` (relative to the app root; ``**`` allowed).
 
@@ -108,7 +110,9 @@ def sea_assets(
     return out
 
 
-def sea_script(cfg: SnapshotConfig, meta: SnapshotMeta, full: ModuleGraph, assets: dict, work: Path) -> Path:
+def sea_script(
+    cfg: SnapshotConfig, meta: SnapshotMeta, full: ModuleGraph, assets: Assets, work: Path
+) -> Path:
     """Assemble the SEA's main: the snapshot script of the last build's verdicts (no stale-file check:
     the executable carries its files), with the SEA's start-up code and config. Returns its path."""
     node = find_node(cfg.node)
