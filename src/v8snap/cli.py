@@ -237,8 +237,11 @@ def _write_report(cfg) -> None:  # type: ignore[no-untyped-def]
 def sea(
     app_dir: AppArg = Path("."),
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="the executable to write, e.g. dist/NAME")
-    ] = Path("dist/app"),
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="the executable to write (default: dist/NAME in the current dir)"
+        ),
+    ] = None,
     asset: Annotated[
         list[str] | None,
         typer.Option("--asset", help="glob of files the app reads, relative to it (repeatable)"),
@@ -251,13 +254,15 @@ def sea(
     """Write one executable (node SEA) that starts the app from its snapshot, with no node or node_modules."""
     import shlex
 
+    from v8snap.launch.launcher import launcher_name
     from v8snap.sea import build_sea
 
     traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
     cfg = _config(app_dir, node=node, trace_args=traces)
     say, stop = _progress()
     try:
-        rep = build_sea(cfg, output.resolve(), asset_globs=tuple(asset or ()), progress=say)
+        target = output or Path("dist") / launcher_name(cfg.app_root)
+        rep = build_sea(cfg, target.resolve(), asset_globs=tuple(asset or ()), progress=say)
     finally:
         stop()
     out.print(

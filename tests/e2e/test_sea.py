@@ -1,8 +1,9 @@
 """`v8snap sea`: the express benchmark app as one executable, run with no node and no node_modules.
 
-A copy of ``benchmarks/apps/express-app`` that also prints ``require.resolve``, ``__filename`` and a data
-file read at run time (shipped with ``--asset``) is built, made a single executable, and run from an empty
-directory with ``PATH`` holding no node after ``node_modules`` and the data file are deleted: exit code,
+A copy of ``benchmarks/apps/express-app`` that also prints ``require.resolve``, ``__filename``,
+``require.cache`` facts and two data files read at run time (one found by recording a plain run's reads,
+one shipped with ``--asset``) is built, made a single executable, and run from an empty
+directory with ``PATH`` holding no node after ``node_modules`` and the data files are deleted: exit code,
 stdout and stderr equal the plain run's (taken before the deletion).
 """
 
@@ -29,6 +30,8 @@ EXTRA = """
 const path = require('path');
 console.log(path.relative(__dirname, require.resolve('express')), path.basename(__filename));
 console.log(require('fs').readFileSync(path.join(__dirname, 'data', 'note.txt'), 'utf8').trim());
+const extra = path.join(__dirname, 'extra', 'x.txt');
+if (process.env.READ_EXTRA) console.log(require('fs').readFileSync(extra, 'utf8'));
 console.log(require.cache[require.resolve('express')].loaded, Object.keys(require.cache).length > 50);
 """
 
@@ -40,20 +43,22 @@ def test_single_executable_runs_without_node(
     entry = find_entry(app)
     entry.write_text(entry.read_text() + EXTRA)
     (app / "data").mkdir()
-    (app / "data" / "note.txt").write_text("a data file read at run time\n")
+    (app / "data" / "note.txt").write_text("a data file read at run time\n")  # found by recording reads
+    (app / "extra").mkdir()
+    (app / "extra" / "x.txt").write_text("read only with READ_EXTRA=1: shipped by --asset")
     build_app(SnapshotConfig(app))
     binary = tmp_path / "dist" / "express-app"
-    res = CliRunner().invoke(cli, ["sea", str(app), "-o", str(binary), "--asset", "data/*.txt"])
+    res = CliRunner().invoke(cli, ["sea", str(app), "-o", str(binary), "--asset", "extra/*.txt"])
     assert res.exit_code == 0, res.output
     assert binary.stat().st_size > 50_000_000 and os.access(binary, os.X_OK)
 
     empty = tmp_path / "empty"
     empty.mkdir()
-    plain = subprocess.run([str(node), str(entry)], cwd=empty, capture_output=True, timeout=60)
-    assert plain.returncode == 0 and b"a data file read at run time" in plain.stdout, plain.stderr
-    shutil.rmtree(app / "node_modules")
-    shutil.rmtree(app / "data")
-    env = {"HOME": str(tmp_path), "PATH": str(tmp_path / "no-such-bin")}
+    env = {"HOME": str(tmp_path), "PATH": str(tmp_path / "no-such-bin"), "READ_EXTRA": "1"}
+    plain = subprocess.run([str(node), str(entry)], cwd=empty, env=env, capture_output=True, timeout=60)
+    assert plain.returncode == 0 and b"shipped by --asset" in plain.stdout, plain.stderr
+    for gone in ("node_modules", "data", "extra"):
+        shutil.rmtree(app / gone)
     sea = subprocess.run([str(binary)], cwd=empty, env=env, capture_output=True, timeout=60)
     assert (sea.returncode, sea.stdout, sea.stderr) == (plain.returncode, plain.stdout, plain.stderr)
 

@@ -5,13 +5,15 @@ config, node 24's ``--experimental-sea-config``) and a map of assets; ``postject
 preparation blob into a copy of node, whose ``NODE_SEA_FUSE_...`` sentinel (present in the wheel's node) it
 flips. The SEA's main is the app's snapshot script, assembled from the last build's verdicts, plus
 ``js/sea-fs.js`` and ``js/sea-boot.js``; what a launcher run reads from disk — modules not in the blob (ES
-modules, native addons, modules the build left out), files modules read at load time (the build's ``reads``)
-and files named by ``--asset GLOB`` — travels as assets keyed by app-relative path and is served read-only.
+modules, native addons, modules the build left out), files modules read at load time (the build's ``reads``),
+files under the app that plain runs of the trace commands read through ``fs`` (``js/sea-reads.js``) and
+files named by ``--asset GLOB`` — travels as assets keyed by app-relative path and is served read-only.
 Before the file is put in place, its output is compared with the plain run on every trace command.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -82,8 +84,31 @@ def ensure_postject(node: Path) -> Path:
     return cli
 
 
+def recorded_reads(
+    node: Path, root: Path, entry: Path, trace_args: tuple[tuple[str, ...], ...], timeout: float
+) -> list[Path]:
+    """Files under ``root`` that plain runs of the trace commands read through ``fs`` (``js/sea-reads.js``
+    preloaded; a run that reaches ``timeout`` seconds is ended, what it read so far counts)."""
+    found: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="v8snap-reads-") as tmp:
+        out = Path(tmp) / "reads.txt"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("V8SNAP_")}
+        env |= {"V8SNAP_SEA_READS_OUT": str(out), "V8SNAP_SEA_ROOT": str(root)}
+        for args in trace_args:
+            cmd = [str(node), "--require", str(js_path("sea-reads.js")), str(entry), *args]
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=timeout, check=False)
+        if out.is_file():
+            found = [Path(line) for line in dict.fromkeys(out.read_text().splitlines()) if line]
+    return found
+
+
 def sea_assets(
-    full: ModuleGraph, blob_graph: ModuleGraph, meta: SnapshotMeta, globs: tuple[str, ...]
+    full: ModuleGraph,
+    blob_graph: ModuleGraph,
+    meta: SnapshotMeta,
+    globs: tuple[str, ...],
+    reads: list[Path] = (),  # type: ignore[assignment]
 ) -> Assets:
     """Asset key (``./rel/path``) -> ``{"kind", "path"}``: modules the blob does not hold, files read at
     load time, and files matching ``globs`` (relative to the app root; ``**`` allowed).
@@ -96,11 +121,13 @@ def sea_assets(
     for key, m in full.modules.items():
         if key not in blob_graph.modules or m.kind not in SNAPSHOT_KINDS:
             out[key] = {"kind": m.kind, "path": str(m.path)}
-    for mod in meta.modules.values():
-        for rel in mod.get("reads", []):
-            p = root / rel.removeprefix("./")
-            if p.is_file():
-                out["./" + str(p.relative_to(root))] = {"kind": "data", "path": str(p)}
+    module_paths = {m.path for m in full.modules.values()}
+    load_time = [
+        root / rel.removeprefix("./") for mod in meta.modules.values() for rel in mod.get("reads", [])
+    ]
+    for p in [*load_time, *reads]:
+        if p.is_file() and p not in module_paths and p.is_relative_to(root):
+            out.setdefault("./" + str(p.relative_to(root)), {"kind": "data", "path": str(p)})
     for pattern in globs:
         hits = [p for p in sorted(root.glob(pattern)) if p.is_file()]
         if not hits:
@@ -185,7 +212,10 @@ def build_sea(
         raise NoSnapshotError(
             f"the last build of {root} is for another node or app path", hint=f"run `v8snap build {root}`"
         )
-    assets = sea_assets(full, snapshot_graph(full, meta.mode), meta, asset_globs)
+    entry = full.root / full.entry[2:]
+    say("recording the files plain runs of the app read")
+    reads = recorded_reads(node, root, entry, cfg.trace_args, cfg.timeout)
+    assets = sea_assets(full, snapshot_graph(full, meta.mode), meta, asset_globs, reads)
     with tempfile.TemporaryDirectory(prefix="v8snap-sea-") as tmp:
         work = Path(tmp)
         say(f"assembling the SEA's snapshot script ({len(meta.healthy)} healthy, {len(assets)} assets)")
@@ -212,9 +242,7 @@ def build_sea(
             root,
             "postject",
         )
-        checked = _check_output(
-            node, binary, root, full.root / full.entry[2:], cfg.trace_args, cfg.timeout, say
-        )
+        checked = _check_output(node, binary, root, entry, cfg.trace_args, cfg.timeout, say)
         out.parent.mkdir(parents=True, exist_ok=True)
         staged = out.parent / f".tmp-{out.name}"
         shutil.copy2(binary, staged)
