@@ -267,7 +267,7 @@ def sea(
         stop()
     out.print(
         f"single executable: {rep.binary} ({rep.size / 1e6:.1f} MB, {len(rep.assets)} assets, "
-        f"{rep.seconds:.1f} s); output identical to the plain run on {len(rep.checked)} command(s)",
+        f"{rep.seconds:.1f} s); its output matches the plain run on {len(rep.checked)} command(s)",
         highlight=False,
     )
 

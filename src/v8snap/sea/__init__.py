@@ -24,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from v8snap.bake.acceptance import OutputCheck
 from v8snap.bake.app import snapshot_graph
+from v8snap.bake.output import run_app
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS, assemble
 from v8snap.blueprint.printer import Printer
@@ -260,6 +262,24 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
         )
 
 
+class _ExecutableCheck(OutputCheck):
+    """The build's output check (plain runs, a mask of what varies between them) applied to the executable."""
+
+    def executable_difference(self, binary: Path) -> str | None:
+        """Run ``binary`` with the trace command's args; how it differs from the plain runs, or None."""
+        if self.skip_reason() is not None:
+            return None
+        run = run_app([str(binary), *self.args], self.cwd, self.timeout)
+        self.last = run
+        if run.timed_out:
+            return f"the executable did not finish in {self.timeout:.0f} s (plain runs did)"
+        diff = self._judge(run)
+        while diff is not None and len(self.plain) < self.max_plain:
+            self._plain_run()
+            diff = self._judge(run)
+        return diff
+
+
 def _check_output(
     node: Path,
     binary: Path,
@@ -269,32 +289,26 @@ def _check_output(
     timeout: float,
     say: Progress,
 ) -> list[tuple[str, ...]]:
-    """Each trace command run plainly and from ``binary`` (same cwd, the app root): same exit code, stdout
-    and stderr, or :class:`SnapshotBuildError`. Returns the commands checked."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("V8SNAP_")}
+    """Each trace command run plainly and from ``binary`` (cwd: the app root), compared as ``v8snap build``
+    compares the blob's runs (exit code, stdout, stderr under the mask of what varies between plain runs).
+    Returns the commands compared (one that never finishes plainly is skipped).
+
+    Raises:
+        SnapshotBuildError: (``OUTPUT_MISMATCH``) a difference.
+    """
+    checked = []
     for args in trace_args:
+        check = _ExecutableCheck(node, entry, args, root, timeout=timeout, progress=say)
+        if check.skip_reason() is not None:
+            continue
         say(f"checking the executable's output on `{' '.join(args) or '(no args)'}`")
-        plain = subprocess.run(
-            [str(node), str(entry), *args], cwd=root, env=env, capture_output=True, timeout=timeout
-        )
-        sea = subprocess.run([str(binary), *args], cwd=root, env=env, capture_output=True, timeout=timeout)
-        for name, a, b in (
-            ("exit code", plain.returncode, sea.returncode),
-            ("stdout", plain.stdout, sea.stdout),
-            ("stderr", plain.stderr, sea.stderr),
-        ):
-            if a != b:
-                raise SnapshotBuildError(
-                    f"the single executable's {name} differs from the plain run on "
-                    f"`{' '.join(args) or '(no args)'}`: plain {_excerpt(a)}, executable {_excerpt(b)}",
-                    violation="OUTPUT_MISMATCH",
-                    hint="the launcher (`v8snap build`) still works; list files the app reads with --asset",
-                )
-    return list(trace_args)
-
-
-def _excerpt(v: object) -> str:
-    if isinstance(v, bytes):
-        text = v.decode("utf-8", "replace")
-        return repr(text[-300:]) if text else "(empty)"
-    return str(v)
+        diff = check.executable_difference(binary)
+        if diff is not None:
+            raise SnapshotBuildError(
+                f"the single executable's output differs from the plain run on "
+                f"`{' '.join(args) or '(no args)'}`: {diff}",
+                violation="OUTPUT_MISMATCH",
+                hint="the launcher (`v8snap build`) still works; list files the app reads with --asset",
+            )
+        checked.append(args)
+    return checked
