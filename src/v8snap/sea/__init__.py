@@ -197,8 +197,9 @@ def build_sea(
 
     Raises:
         NoSnapshotError: the app has no build, or it was built for another node.
-        SnapshotBuildError: node or postject failed, or the executable's output differs from the plain run
-            (nothing is written to ``out`` then).
+        SnapshotBuildError: no blob can run the app on this node (``NODE_LIMIT``, found by the build), node or
+            postject failed, or the executable's output differs from the plain run (nothing is written to
+            ``out`` then).
     """
     say = progress or (lambda _m: None)
     t0 = time.perf_counter()
@@ -213,6 +214,13 @@ def build_sea(
     if meta.fingerprint != node_fingerprint(node).with_app(root, cfg.profile):
         raise NoSnapshotError(
             f"the last build of {root} is for another node or app path", hint=f"run `v8snap build {root}`"
+        )
+    if meta.strategy.get("reason"):  # the build found that no blob can run this app (NODE_LIMIT)
+        raise SnapshotBuildError(
+            f"{root} cannot start from a snapshot on this node, so not from a single executable either: "
+            f"{meta.strategy['reason']}",
+            violation="NODE_LIMIT",
+            hint="ship it with its launcher (`v8snap build`); see docs/limits.md",
         )
     entry = full.root / full.entry[2:]
     say("recording the files plain runs of the app read")
