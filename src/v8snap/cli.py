@@ -132,6 +132,9 @@ def build(
     trace_limit: Annotated[
         float, typer.Option(help="seconds a trace run may last (then: what it loaded)")
     ] = 10.0,
+    with_report: Annotated[
+        bool, typer.Option("--report", help="write APP/.v8snap/report.html at the end (see `v8snap report`)")
+    ] = False,
 ) -> None:
     """Build the snapshot blob, meta and launcher into APP/.v8snap."""
     import shlex
@@ -176,6 +179,8 @@ def build(
     )
     out.print(table)
     _print_build_notes(report)
+    if with_report:
+        _write_report(cfg)
 
 
 def _strategy(value: str) -> str:
@@ -217,6 +222,66 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
         )
     for line in acc.skipped:
         out.print(f"[yellow]skipped[/yellow]: {line}", highlight=False)
+
+
+@app.command()
+def report(app_dir: AppArg = Path("."), node: NodeOpt = None) -> None:
+    """Write APP/.v8snap/report.html: verdicts, rewrites, treemaps and startup of the last build."""
+    cfg = _config(app_dir, node=node)
+    if not cfg.meta_path.is_file():
+        raise NoSnapshotError(f"no build in {cfg.out_dir}", hint=f"run `v8snap build {app_dir}` first")
+    _write_report(cfg)
+
+
+def _write_report(cfg) -> None:  # type: ignore[no-untyped-def]
+    from v8snap.report import write_report
+
+    say, stop = _progress()
+    try:
+        say("writing the report (re-printing modules to list the printer's rewrites)")
+        path = write_report(cfg.out_dir, cfg.app_root, node=cfg.node)
+    finally:
+        stop()
+    out.print(f"report: {path} ({path.stat().st_size / 1e6:.1f} MB, self-contained)", highlight=False)
+
+
+@app.command()
+def sea(
+    app_dir: AppArg = Path("."),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="the executable to write (default: dist/NAME in the current dir)"
+        ),
+    ] = None,
+    asset: Annotated[
+        list[str] | None,
+        typer.Option("--asset", help="glob of files the app reads, relative to it (repeatable)"),
+    ] = None,
+    trace_args: Annotated[
+        list[str] | None, typer.Option("--trace-args", help='args of an output check, e.g. "--help"')
+    ] = None,
+    node: NodeOpt = None,
+) -> None:
+    """Write one executable (node SEA) that starts the app from its snapshot, with no node or node_modules."""
+    import shlex
+
+    from v8snap.launch.launcher import launcher_name
+    from v8snap.sea import build_sea
+
+    traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
+    cfg = _config(app_dir, node=node, trace_args=traces)
+    say, stop = _progress()
+    try:
+        target = output or Path("dist") / launcher_name(cfg.app_root)
+        rep = build_sea(cfg, target.resolve(), asset_globs=tuple(asset or ()), progress=say)
+    finally:
+        stop()
+    out.print(
+        f"single executable: {rep.binary} ({rep.size / 1e6:.1f} MB, {len(rep.assets)} assets, "
+        f"{rep.seconds:.1f} s); its output matches the plain run on {len(rep.checked)} command(s)",
+        highlight=False,
+    )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -41,6 +41,9 @@ from v8snap.util import atomic_move, atomic_write_text, read_source, sha256_file
 
 Progress = Callable[[str], None]
 
+PREVIOUS_META = "snapshot-meta.prev.json"
+"""The meta of the build before the last one, beside ``snapshot-meta.json`` (``v8snap report``'s diff)."""
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -337,6 +340,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         cache_keys = doc.cache_keys
 
     lock = cfg.lockfile()
+    init_ms = _init_times(work)
     modules = {
         k: {
             "sha256": h,
@@ -350,6 +354,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
             ),
             **({"reads": sorted(set(state.fs_reads[k]))} if state.fs_reads.get(k) else {}),
             **({"cacheKey": cache_keys[k]} if k in cache_keys else {}),
+            **({"initMs": init_ms[k]} if k in init_ms and k in state.healthy else {}),
         }
         for k, h in hashes.items()
     }
@@ -405,6 +410,8 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         timings_ms=timings,
         strategy=choice.to_json(),
     )
+    if cfg.meta_path.is_file():  # what `v8snap report` compares with (what changed since that build)
+        shutil.copy2(cfg.meta_path, out_dir / PREVIOUS_META)
     meta.write(cfg.meta_path)
     if printer.licences:  # licence comments the printer dropped from the blob (issue #4)
         atomic_write_text(out_dir / "licenses.txt", licence_text(printer.licences))
@@ -415,6 +422,17 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     return BuildReport(
         meta, cfg.blob_path, launcher, reused, took, accepted, on_disk, tuple(full_graph.later)
     )
+
+
+def _init_times(work: Path) -> dict[str, float]:
+    """Build-time self time (ms) of each module initialized by the last builder run (prelude.js writes
+    ``SCRIPT.init-ms.json`` beside its script); empty when there is none or it does not parse."""
+    found = sorted(work.glob("*.init-ms.json"), key=lambda p: p.stat().st_mtime_ns)
+    try:
+        data = json.loads(found[-1].read_text()) if found else {}
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, int | float)}
 
 
 def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> dict[str, str]:

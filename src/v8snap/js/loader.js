@@ -331,7 +331,9 @@ function __v8snap_makeRuntime(state) {
     prof = __v8snap_profiler(state);
     if (prof) prof.mark('loader start');
     const entry = state.filenameOf(config.entry);
-    process.argv.splice(1, 0, entry);
+    // A single executable (sea-boot.js, only in `v8snap sea` scripts) has the binary as argv[1]: replace it.
+    const sea = typeof __v8snap_sea === 'function' && __v8snap_sea(state);
+    process.argv.splice(1, sea ? 1 : 0, entry);
     // A plain run has no --snapshot-blob in execArgv; child_process.fork() passes execArgv on, and a
     // forked child must not boot from this blob.
     const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
