@@ -38,3 +38,44 @@ def test_every_plain_run_fits_its_own_mask(texts: list[str]) -> None:
     mask = learn_mask(texts)
     for t in texts:
         assert first_difference(mask, t) is None
+
+
+PLAIN_STACK = """/app/index.js:2
+d(process.argv[2]);
+^
+
+TypeError: bad boom
+    at module.exports (/app/node_modules/d/index.js:1:40)
+    at Object.<anonymous> (/app/index.js:2:1)
+    at Module._compile (node:internal/modules/cjs/loader:1872:14)
+    at Object..js (node:internal/modules/cjs/loader:2003:10)
+    at Module.load (node:internal/modules/cjs/loader:1594:32)
+    at TracingChannel.traceSync (node:diagnostics_channel:328:14)
+    at node:internal/main/run_main_module:33:47
+
+Node.js v24.19.0
+"""
+
+
+def test_loader_frames_are_not_compared_but_app_frames_are() -> None:
+    """An uncaught error in the main module: node's loader frames (plain) and the snapshot script's
+    (blob) stand under the app's frames; those are left out on both sides, the app's are compared."""
+    blob = PLAIN_STACK.replace(
+        """    at Module._compile (node:internal/modules/cjs/loader:1872:14)
+    at Object..js (node:internal/modules/cjs/loader:2003:10)
+    at Module.load (node:internal/modules/cjs/loader:1594:32)
+    at TracingChannel.traceSync (node:diagnostics_channel:328:14)
+    at node:internal/main/run_main_module:33:47
+""",
+        """    at load (/app/.v8snap/work/snapshot-0.js:666:24)
+    at Module.v8snapLoad [as _load] (/app/.v8snap/work/snapshot-0.js:758:14)
+    at wrapModuleLoad (node:internal/modules/cjs/loader:255:19)
+    at /app/.v8snap/work/snapshot-0.js:998:19
+    at deserializeMain (node:internal/v8/startup_snapshot:117:5)
+""",
+    )
+    assert blob != PLAIN_STACK
+    mask = learn_mask([PLAIN_STACK, PLAIN_STACK])
+    assert first_difference(mask, blob) is None
+    wrong_line = blob.replace("/app/index.js:2:1", "/app/index.js:3:1")
+    assert first_difference(mask, wrong_line) is not None

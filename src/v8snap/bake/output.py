@@ -121,6 +121,20 @@ class StreamMask:
         return out
 
 
+_LOADER_FRAME = re.compile(
+    r"\s+at (?:.*\()?(?:node:internal/|node:diagnostics_channel:|.*/\.v8snap/.*\.js:\d)"
+    r"|\s+at deserializeMain \("
+)
+"""A stack frame of node's own loader or of the snapshot script: the frames under the app's code that a
+plain run and a run from the blob cannot share (docs/limits.md, "Loader frames in stack traces")."""
+
+
+def comparable(text: str) -> str:
+    """``text`` without the stack-frame lines of node's loader and the snapshot script (both sides of the
+    output check see the app's own frames and everything else exactly)."""
+    return "\n".join(line for line in text.split("\n") if not _LOADER_FRAME.match(line))
+
+
 def _tokens(line: str) -> list[str]:
     return _TOKEN.findall(line)
 
@@ -138,6 +152,7 @@ def learn_mask(texts: list[str]) -> StreamMask:
     Returns:
         A :class:`StreamMask`.
     """
+    texts = [comparable(t) for t in texts]
     runs = [t.split("\n") for t in texts]
     if len({len(r) for r in runs}) != 1:
         blind = {_digit_blind(t) for t in texts}
@@ -157,7 +172,9 @@ def learn_mask(texts: list[str]) -> StreamMask:
 
 
 def first_difference(mask: StreamMask, text: str) -> str | None:
-    """Where ``text`` breaks ``mask``: ``"line 5: expected '…', got '…'"``, or None when it fits."""
+    """Where ``text`` breaks ``mask``: ``"line 5: expected '…', got '…'"``, or None when it fits (both
+    compared without loader frames, :func:`comparable`)."""
+    text = comparable(text)
     if mask.lines is None:
         if mask.digit_blind is None or _digit_blind(text) == mask.digit_blind:
             return None
