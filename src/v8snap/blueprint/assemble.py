@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph, ModuleInfo
-from v8snap.node.helpers import js_part, js_path
+from v8snap.node.helpers import js_part
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_write_bytes, read_source
 
@@ -52,7 +52,7 @@ class Blueprint:
         sources_dir: where printed CJS sources are written for the builder to read (one script per module,
             named after the original file, so stack traces are exact; the source is held once in the heap).
             None: sources inline in the snapshot script.
-        warmup: JS snippets run once at build time after initialization (loader.js ``warmUp``).
+        warmup: JS snippets run once at build time after initialization (``warmUp`` in js/loader/boot.js).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.doctor.meta.stat_stamp`); a
             mismatch warns once and runs the app plainly.
@@ -246,7 +246,7 @@ def assemble(bp: Blueprint) -> Assembly:
     }
     parts = [
         js_part("prelude"),
-        js_path("loader.js").read_text(encoding="utf-8"),
+        js_part("loader"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]
     return Assembly("\n".join(parts), verbatim)

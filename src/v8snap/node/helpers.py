@@ -13,7 +13,7 @@ from v8snap.util import node_error_excerpt
 
 
 def js_path(name: str) -> Path:
-    """Absolute path of a shipped JS file, e.g. ``js_path("loader.js")``."""
+    """Absolute path of a shipped JS file, e.g. ``js_path("verifier.js")``."""
     return Path(str(resources.files("v8snap") / "js" / name))
 
 
