@@ -1,3 +1,4 @@
+// @ts-check
 // Lists the global names of this realm and the own members of the ECMAScript globals and their
 // prototypes into $V8SNAP_PROBE_OUT. Run once plainly and once as `node --build-snapshot` script (the
 // builder's realm lacks WebAssembly, SharedArrayBuffer, Promise.try, ... on node 24): doctor/globals.py

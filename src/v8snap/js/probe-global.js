@@ -1,3 +1,4 @@
+// @ts-check
 // Snapshot script that touches one of node's lazily loaded globals at build time:
 // `node --build-snapshot probe-global.js` with V8SNAP_PROBE_GLOBAL=<name> and V8SNAP_PROBE_MODE=touch|use.
 // `use` also constructs it (or calls it) the way a module probing a feature at load would. Used once per

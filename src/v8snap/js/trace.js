@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // v8snap trace preload: `node --require trace.js <entry> <args...>` with V8SNAP_TRACE_OUT=<file>.
 //

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Convert ES modules (and TypeScript) to CommonJS with esbuild's transform API, for v8snap.embed.
 // stdin: {esbuild: "<dir holding node_modules/esbuild>", items: [{name, source, loader}]}

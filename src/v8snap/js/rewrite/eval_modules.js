@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Test helper for the snapshot printer: evaluate CommonJS module bodies side by side and report what
 // they export and when they require their dependencies.
@@ -12,6 +13,7 @@
 
 const fs = require('node:fs');
 
+/** @param {any} value */
 function serialize(value) {
   return JSON.parse(
     JSON.stringify(value === undefined ? '[undefined]' : value, (_key, v) => {
@@ -22,6 +24,10 @@ function serialize(value) {
   );
 }
 
+/**
+ * @param {string} code a module body
+ * @param {Record<string, string>} targets dependency specifier -> module body
+ */
 function runVariant(code, targets) {
   const calls = {};
   const cache = new Map();
