@@ -16,6 +16,9 @@ declare module 'module' {
 }
 
 declare global {
+  /** The snapshot's require in library mode (js/loader/boot.js); the embed runtime's sandbox wraps it. */
+  var __v8snap_require:
+    (((request: string) => any) & { invalidated?: string[]; failedAssumptions?: string[][] }) | undefined;
   namespace NodeJS {
     interface Module {
       _compile(content: string, filename: string): unknown;

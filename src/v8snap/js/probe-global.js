@@ -5,12 +5,12 @@
 // node by doctor/globals.py: on node 24.19.0 reading Response aborts the builder, `new Blob()` does too.
 'use strict';
 const name = process.env.V8SNAP_PROBE_GLOBAL;
-const v = globalThis[name];
-globalThis.__v8snapProbe = typeof v;
+const v = /** @type {any} */ (globalThis)[name];
+/** @type {any} */ (globalThis).__v8snapProbe = typeof v;
 if (process.env.V8SNAP_PROBE_MODE === 'use' && typeof v === 'function') {
-  for (const args of [[], [''], ['http://localhost/'], [[], 'f']]) {
+  for (const args of /** @type {any[][]} */ ([[], [''], ['http://localhost/'], [[], 'f']])) {
     try {
-      globalThis.__v8snapProbe = new v(...args);
+      /** @type {any} */ (globalThis).__v8snapProbe = new v(...args);
       break;
     } catch {
       // wrong arguments for this one: try the next

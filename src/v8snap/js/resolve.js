@@ -45,5 +45,5 @@ function resolveOne(from, request) {
 }
 
 const items = JSON.parse(readStdin() || '[]');
-const out = items.map((it) => resolveOne(String(it.from), String(it.request)));
+const out = items.map((/** @type {{from: string, request: string}} */ it) => resolveOne(String(it.from), String(it.request)));
 process.stdout.write(JSON.stringify(out));

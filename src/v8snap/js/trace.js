@@ -25,10 +25,13 @@ const OUT = process.env.V8SNAP_TRACE_OUT;
 delete process.env.V8SNAP_TRACE_OUT;
 
 if (OUT && isMainThread) {
+  /** @type {object[]} */
   const records = [];
+  /** @type {string | null} */
   let uncaught = null;
   let written = false;
 
+  /** @param {string} request */
   const builtinName = (request) => {
     if (!Module.isBuiltin(request)) return null;
     return request.startsWith('node:') ? request : 'node:' + request;
@@ -95,6 +98,7 @@ if (OUT && isMainThread) {
     });
   }
 
+  /** @param {string} reason */
   const write = (reason) => {
     if (written) return;
     written = true;

@@ -11,7 +11,7 @@ process.stdin.on('data', (d) => { input += d; });
 process.stdin.on('end', () => {
   const req = JSON.parse(input);
   const esbuild = require(path.join(req.esbuild, 'node_modules', 'esbuild'));
-  const results = req.items.map((item) => {
+  const results = req.items.map((/** @type {{source: string, name: string, loader: any}} */ item) => {
     try {
       const out = esbuild.transformSync(item.source, {
         format: 'cjs', loader: item.loader, sourcefile: item.name, target: 'node20', platform: 'node',

@@ -29,10 +29,13 @@ function serialize(value) {
  * @param {Record<string, string>} targets dependency specifier -> module body
  */
 function runVariant(code, targets) {
+  /** @type {Record<string, number>} */
   const calls = {};
   const cache = new Map();
+  /** @type {string[]} */
   const initLoaded = [];
   let phase = 'init';
+  /** @param {string} spec */
   function req(spec) {
     calls[spec] = (calls[spec] || 0) + 1;
     if (cache.has(spec)) return cache.get(spec).exports;
@@ -52,8 +55,10 @@ function runVariant(code, targets) {
     error = String(e && e.message);
   }
   phase = 'use';
+  /** @type {any} */
   const exp = mod.exports;
   const keys = exp !== null && typeof exp === 'object' ? Object.keys(exp) : [];
+  /** @type {Record<string, any>} */
   const out = {};
   for (const k of keys) {
     let v;
@@ -69,7 +74,7 @@ function runVariant(code, targets) {
 }
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-const results = input.cases.map((c) => ({
+const results = input.cases.map((/** @type {{variants: string[], targets: Record<string, string>}} */ c) => ({
   variants: c.variants.map((code) => runVariant(code, c.targets)),
 }));
 process.stdout.write(JSON.stringify(results));

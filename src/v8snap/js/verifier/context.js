@@ -25,7 +25,7 @@ function newContext(nodeRequire) {
   const sandbox = {};
   for (const name of NODE_GLOBALS) {
     try {
-      sandbox[name] = globalThis[name];
+      sandbox[name] = /** @type {any} */ (globalThis)[name];
     } catch {
       // a lazy getter that throws outside its realm: leave it out
     }
@@ -37,7 +37,8 @@ function newContext(nodeRequire) {
   // typed arrays of node's realm, and in the builder (one realm) `new TextEncoder().encode('') instanceof
   // Uint8Array` holds (esbuild checks it at load). Give each context node's typed-array family.
   for (const name of TYPED_ARRAY_FAMILY) {
-    if (typeof globalThis[name] === 'function') ctx[name] = globalThis[name];
+    const value = /** @type {any} */ (globalThis)[name];
+    if (typeof value === 'function') ctx[name] = value;
   }
   vm.runInContext('Error.stackTraceLimit = 50', ctx);
   return ctx;

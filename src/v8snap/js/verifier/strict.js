@@ -28,6 +28,7 @@ function install(ctx, state) {
   for (const name of UNSAFE_CONSTRUCTORS) {
     const Real = g[name];
     if (typeof Real !== 'function') continue;
+    /** @type {any} */
     const guarded = new Proxy(Real, {
       construct(target, args, newTarget) {
         if (building()) state.violate('GLOBAL_UNSAFE', `new ${name}() at load time`);
@@ -40,7 +41,7 @@ function install(ctx, state) {
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver === guarded ? target : receiver);
         if (name === 'Promise' && PROMISE_STATICS.includes(/** @type {string} */ (prop)) && typeof v === 'function') {
-          return function (...args) {
+          return function (/** @type {any[]} */ ...args) {
             if (building()) state.violate('GLOBAL_UNSAFE', `Promise.${/** @type {string} */ (prop)}() at load time`);
             return Reflect.apply(v, target, args);
           };

@@ -54,6 +54,7 @@ function embedModules(e) {
     const wrapper = '(function (exports, require, module, __filename, __dirname) {' + source +
       '\n})\n//# sourceURL=' + name;
     const fn = (0, eval)(wrapper);
+    /** @type {{exports: any, id: string, filename: string, loaded: boolean}} */
     const mod = { exports: {}, id: name, filename: name, loaded: false };
     modules.set(name, mod);
     try {

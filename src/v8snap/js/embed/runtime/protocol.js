@@ -11,7 +11,7 @@ function embedProtocol(e) {
   function captureConsole() {
     const levels = ['log', 'info', 'warn', 'error', 'debug', 'trace'];
     for (const level of levels) {
-      console[level] = (/** @type {any[]} */ ...args) => {
+      /** @type {any} */ (console)[level] = (/** @type {any[]} */ ...args) => {
         let text = util.format(...args);
         if (level === 'trace') text = 'Trace: ' + text + '\n' + new Error().stack.split('\n').slice(2).join('\n');
         e.send({ op: 'console', level, text });
@@ -22,7 +22,9 @@ function embedProtocol(e) {
 
   /** @param {string | null | undefined} moduleName @param {string} name */
   function lookup(moduleName, name) {
-    if (moduleName === null || moduleName === undefined) return { holder: globalThis, value: globalThis[name] };
+    if (moduleName === null || moduleName === undefined) {
+      return { holder: globalThis, value: /** @type {any} */ (globalThis)[name] };
+    }
     const mod = modules.get(moduleName);
     if (!mod) {
       const err = new Error(`no module named ${JSON.stringify(moduleName)} in this runtime`);

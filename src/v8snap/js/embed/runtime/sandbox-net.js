@@ -32,8 +32,8 @@ function sandboxNetClasses(sb) {
   } catch { /* no Pipe reachable here either */ }
   denyMethod(net.Socket.prototype, 'connect', 'net.Socket#connect');
   denyMethod(net.Server.prototype, 'listen', 'net.Server#listen');
-  replace(process, '_getActiveHandles', function _getActiveHandles() { return []; });
-  replace(process, '_getActiveRequests', function _getActiveRequests() { return []; });
+  replace(process, '_getActiveHandles', /** @returns {unknown[]} */ function _getActiveHandles() { return []; });
+  replace(process, '_getActiveRequests', /** @returns {unknown[]} */ function _getActiveRequests() { return []; });
 }
 
 /** @param {V8snapSandbox} sb */

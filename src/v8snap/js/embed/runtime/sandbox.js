@@ -94,7 +94,7 @@ function installSandbox(allowNet, netBuiltins, netGlobals) {
 
   if (!allowNet) {
     for (const name of netGlobals) {
-      try { delete globalThis[name]; } catch { /* non-configurable: leave it */ }
+      try { delete /** @type {any} */ (globalThis)[name]; } catch { /* non-configurable: leave it */ }
     }
     // Classes first, while the real modules are at hand.
     sandboxNetClasses(sb);
