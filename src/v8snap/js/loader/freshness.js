@@ -37,7 +37,7 @@ function __v8snap_freshness(shared) {
     return '';
   }
 
-  // Assumptions recorded at build time (prelude.js state.assume) that do not hold in this process: the
+  // Assumptions recorded at build time (prelude/recording.js state.assume) that do not hold in this process: the
   // modules that made them, and every module that required one of those at load (it captured the stale
   // exports), lose their build-time state and run again from their definitions. Returns the keys.
   runtime.failedAssumptions = []; // [key, kind, name] that did not hold

@@ -12,7 +12,7 @@ function __v8snap_hooks(shared, serve) {
   const { state, runtime, Module, path, origLoad, origResolveFilename, moduleOf } = shared;
   const { targetOf, load } = serve;
 
-  // Dynamic import from code compiled into the blob (prelude.js `__v8snap_import`): a one-line thunk
+  // Dynamic import from code compiled into the blob (prelude/registry.js `__v8snap_import`): a one-line thunk
   // compiled by Node's CommonJS loader under the module's filename has the dynamic-import callback the
   // builder's code lacks, and resolves the specifier against that file as a plain run does.
   const importThunks = new Map(); // filename -> (specifier, options) => Promise
