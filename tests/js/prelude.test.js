@@ -1,4 +1,4 @@
-// Unit tests of src/v8snap/js/prelude.js, run with node's test runner (`node --test tests/js`).
+// Unit tests of the snapshot prelude (src/v8snap/js/prelude/), run with node's test runner (`node --test tests/js`).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
@@ -6,7 +6,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const src = fs.readFileSync(path.join(__dirname, '../../src/v8snap/js/prelude.js'), 'utf8');
+// The part's files joined as the Python side joins them (v8snap.node.helpers.js_part).
+const PRELUDE = path.join(__dirname, '../../src/v8snap/js/prelude');
+const src = fs.readdirSync(PRELUDE).filter((f) => f.endsWith('.js')).sort()
+  .map((f) => fs.readFileSync(path.join(PRELUDE, f), 'utf8')).join('\n');
 const makeState = vm.runInThisContext(`(function (require) { ${src}\n return __v8snap_makeState; })`)(require);
 
 const ROOT = '/app';

@@ -1,4 +1,4 @@
-"""The snapshot script: ``js/prelude.js`` + ``js/loader.js`` + ``__v8snap_boot(config, definitions)``.
+"""The snapshot script: the ``js/prelude/`` and ``js/loader/`` parts + ``__v8snap_boot(config, definitions)``.
 
 Layout (DESIGN §7): prelude -> registry of module definitions
 ``function (exports, module, require, __filename, __dirname) {...}`` -> resolver map -> the ordered list of
@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph, ModuleInfo
-from v8snap.node.helpers import js_path
+from v8snap.node.helpers import js_part
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_write_bytes, read_source
 
@@ -49,11 +49,11 @@ class Blueprint:
         transform: optional source transform for rewritten modules (the snapshot printer).
         extra_resolutions: (dir key, request, target) added to the resolver map (library mode roots).
         assume: record load-time reads of env / argv / execArgv / cwd as assumptions checked at startup
-            (prelude.js ``state.assume``) instead of violations.
+            (``js/prelude/recording.js`` ``state.assume``) instead of violations.
         sources_dir: where printed CJS sources are written for the builder to read (one script per module,
             named after the original file, so stack traces are exact; the source is held once in the heap).
             None: sources inline in the snapshot script.
-        warmup: JS snippets run once at build time after initialization (loader.js ``warmUp``).
+        warmup: JS snippets run once at build time after initialization (``warmUp`` in js/loader/boot.js).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.doctor.meta.stat_stamp`); a
             mismatch warns once and runs the app plainly.
@@ -105,9 +105,9 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
     """The registry value for one module.
 
     With ``bp.sources_dir``, a CJS module's text goes to a file that the builder compiles as a function
-    whose script is named ``filename`` (prelude.js ``__v8snap_source``): stack traces and node's own
-    location checks from the blob see the original file and exact line and column, and the text is held
-    once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
+    whose script is named ``filename`` (``__v8snap_source`` in ``js/prelude/source.js``): stack traces and
+    node's own location checks from the blob see the original file and exact line and column, and the text is
+    held once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
     """
     if bp.sources_dir is None or kind != "cjs":
         return _definition(kind, source)
@@ -265,9 +265,8 @@ def assemble(bp: Blueprint) -> Assembly:
         "sourceMapped": source_mapped(bp),
     }
     parts = [
-        js_path("prelude.js").read_text(encoding="utf-8"),
-        js_path("loader.js").read_text(encoding="utf-8"),
-        js_path("profile-marks.js").read_text(encoding="utf-8"),
+        js_part("prelude"),
+        js_part("loader"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]
     return Assembly("\n".join(parts), verbatim)

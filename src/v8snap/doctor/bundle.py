@@ -15,7 +15,7 @@ from typing import Any
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
-from v8snap.node.helpers import js_path
+from v8snap.node.helpers import js_part
 from v8snap.util import atomic_write_bytes
 
 
@@ -24,7 +24,7 @@ class VerifierBundle:
     """Files a worker loads.
 
     Attributes:
-        script: the bundle (``prelude.js`` + ``globalThis.__v8snap_defs = {...}``).
+        script: the bundle (the ``js/prelude/`` part + ``globalThis.__v8snap_defs = {...}``).
         config: JSON config (root, entry, resolver map, built-in verdicts, allow list, profile, line table).
         digest: sha256 of both, so workers reload only when something changed.
         norewrite: keys the transform refused to rewrite, with the reason.
@@ -54,7 +54,7 @@ def write_bundle(
     Raises:
         OSError: a module file cannot be read or the bundle cannot be written.
     """
-    prelude = js_path("prelude.js").read_text(encoding="utf-8")
+    prelude = js_part("prelude")
     parts = [prelude, "globalThis.__v8snap_defs = {"]
     line = prelude.count("\n") + 2
     lines: list[list[object]] = []

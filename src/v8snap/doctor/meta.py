@@ -35,7 +35,8 @@ class FileStamp:
 
 
 def stat_stamp(st: os.stat_result) -> list[int | float]:
-    """``[size, mtimeMs, ino]`` exactly as node's ``fs.statSync`` reports them (loader.js ``staleReason``).
+    """``[size, mtimeMs, ino]`` exactly as node's ``fs.statSync`` reports them (``staleReason`` in
+    js/loader/freshness.js).
 
     ``mtimeMs`` is computed as node computes it (``sec * 1e3 + nsec / 1e6``, one double), so the loader
     compares with ``!==``; an inode above 2**53 is the double node holds.
@@ -46,7 +47,8 @@ def stat_stamp(st: os.stat_result) -> list[int | float]:
 
 
 def stale_file_problems(files: dict[str, list[int | float]]) -> list[str]:
-    """loader.js ``staleReason``'s file rule in Python (``v8snap verify``): each file changed or gone."""
+    """The file rule of ``staleReason`` (js/loader/freshness.js) in Python (``v8snap verify``): each file
+    changed or gone."""
     out = []
     for file, stamp in files.items():
         try:

@@ -1,6 +1,6 @@
 """Violation codes and the one table that maps them to consequences (DESIGN §5).
 
-Codes come from tagged errors thrown by the stubs in ``js/prelude.js`` — never from matching error text.
+Codes come from tagged errors thrown by the guards in ``js/prelude/`` — never from matching error text.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``SnapshotBuilder``: bake modules and expressions into a node startup snapshot for ``Runtime``.
 
-The snapshot script is assembled from ``js/embed/runtime.js`` (the protocol server), then one build step
-per module/expression/npm package in the order they were added, then
+The snapshot script is assembled from the ``js/embed/runtime/`` part (the protocol server), then one build
+step per module/expression/npm package in the order they were added, then
 ``finishSnapshot(fingerprint)``, which makes the protocol server the blob's deserialize main function and
 bakes the builder's fingerprint into the heap. A runtime's server reports that fingerprint next to the one of
 the node that restored it, and the runtime refuses a mismatch (:class:`SnapshotMismatchError`).
@@ -21,7 +21,7 @@ from v8snap.embed.module import Module, commonjs_sources
 from v8snap.embed.npm import npm_fragment
 from v8snap.embed.options import BuilderOptions
 from v8snap.errors import SnapshotBuildError
-from v8snap.node import find_node, js_path, node_fingerprint
+from v8snap.node import find_node, js_part, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.util import atomic_write_bytes
 
@@ -144,12 +144,14 @@ class SnapshotBuilder:
         node = find_node(self.options.node)
         modules = [s for s in self._steps if isinstance(s, Module)]
         sources = dict(zip((id(m) for m in modules), commonjs_sources(modules, node=node), strict=True))
-        runtime = js_path("embed/runtime.js").read_text(encoding="utf-8")
+        runtime = js_part("embed/runtime")
         # No top-level 'use strict': the npm fragment's module definitions must keep their own mode
-        # (sloppy-mode packages exist); runtime.js is strict inside its own wrapper.
+        # (sloppy-mode packages exist); the embed runtime is strict inside its own wrapper (js/embed/server.js
+        # wraps it the same way).
         parts = [
-            "const __v8snap_embed = (function (module) {\n" + runtime + "\nreturn module.exports;\n})"
-            "({ exports: {} })(require);",
+            "const __v8snap_embed = (function (module) {\n'use strict';\n"
+            + runtime
+            + "\nreturn module.exports;\n})({ exports: {} })(require);",
         ]
         root = self.options.root()
         if self._npm and root is not None:

@@ -1,3 +1,4 @@
+// @ts-check
 // v8snap compile-cache preload: the launcher's `compile-cache` strategy runs
 //   V8SNAP_COMPILE_CACHE=DIR node --require APP/.v8snap/compile-cache.js ENTRY ARGS
 // It turns on node's compile cache (module.enableCompileCache, node >= 22.1) in DIR for every module loaded

@@ -1,3 +1,4 @@
+// @ts-check
 // Prints the public built-in module names of this node as a JSON array.
 'use strict';
 const { builtinModules } = require('module');

@@ -1,3 +1,4 @@
+// @ts-check
 // Snapshot script that loads one built-in at build time: `node --build-snapshot probe-builtin.js`
 // with V8SNAP_PROBE_BUILTIN=<name>. Used once per node fingerprint to learn which built-ins Node's
 // snapshot builder supports (exit 0, silent), warns about ("not yet fully verified"), or crashes on.

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // v8snap batched resolver: stdin = JSON [{from, request}], stdout = JSON [{resolved, code}].
 //
@@ -14,7 +15,9 @@ function readStdin() {
 }
 
 // One Module object per requiring file, as Node builds for `require` inside that file.
+/** @type {Map<string, NodeJS.Module>} */
 const parents = new Map();
+/** @param {string} from absolute filename of the requiring file */
 function parentFor(from) {
   let m = parents.get(from);
   if (!m) {
@@ -26,6 +29,10 @@ function parentFor(from) {
   return m;
 }
 
+/**
+ * @param {string} from @param {string} request
+ * @returns {{resolved: string, code: string}}
+ */
 function resolveOne(from, request) {
   if (Module.isBuiltin(request)) {
     return { resolved: request.startsWith('node:') ? request : 'node:' + request, code: '' };
@@ -38,5 +45,5 @@ function resolveOne(from, request) {
 }
 
 const items = JSON.parse(readStdin() || '[]');
-const out = items.map((it) => resolveOne(String(it.from), String(it.request)));
+const out = items.map((/** @type {{from: string, request: string}} */ it) => resolveOne(String(it.from), String(it.request)));
 process.stdout.write(JSON.stringify(out));

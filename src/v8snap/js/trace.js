@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // v8snap trace preload: `node --require trace.js <entry> <args...>` with V8SNAP_TRACE_OUT=<file>.
 //
@@ -32,12 +33,15 @@ const net = UNTIL === 'listen' ? require('net') : null;
 for (const k of ['V8SNAP_TRACE_OUT', 'V8SNAP_TRACE_UNTIL', 'V8SNAP_TRACE_LIMIT_MS']) delete process.env[k];
 
 if (OUT && isMainThread) {
+  /** @type {object[]} */
   const records = [];
+  /** @type {string | null} */
   let uncaught = null;
   let written = false;
   const untilFile = UNTIL.startsWith('module:') ? UNTIL.slice(7) : null;
   let stop = null; // set below: write the trace and exit
 
+  /** @param {string} request */
   const builtinName = (request) => {
     if (!Module.isBuiltin(request)) return null;
     return request.startsWith('node:') ? request : 'node:' + request;
@@ -107,6 +111,7 @@ if (OUT && isMainThread) {
   }
 
   let firstTick = null;
+  /** @param {string} reason */
   const write = (reason) => {
     if (written) return;
     written = true;

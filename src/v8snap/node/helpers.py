@@ -13,8 +13,30 @@ from v8snap.util import node_error_excerpt
 
 
 def js_path(name: str) -> Path:
-    """Absolute path of a shipped JS file, e.g. ``js_path("loader.js")``."""
+    """Absolute path of a shipped JS file, e.g. ``js_path("verifier.js")``."""
     return Path(str(resources.files("v8snap") / "js" / name))
+
+
+def js_part(name: str) -> str:
+    """Source of one part of a snapshot script: the ``.js`` files of directory ``v8snap/js/<name>``.
+
+    A snapshot script is one classic script, so a part split by concern into small files is put back
+    together here: the files in name order, joined by a newline (``js/README.md`` describes the parts and
+    their rules; ``tests/js`` and ``embed/server.js`` join them the same way).
+
+    Args:
+        name: part directory inside ``v8snap/js``, e.g. ``"prelude"``, ``"loader"``, ``"embed/runtime"``.
+
+    Returns:
+        The part's source text.
+
+    Raises:
+        FileNotFoundError: there is no such directory, or it holds no ``.js`` file.
+    """
+    files = sorted(js_path(name).glob("*.js"))
+    if not files:
+        raise FileNotFoundError(f"no snapshot script part {name!r} in {js_path(name)}")
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
 
 
 def run_helper(

@@ -5,8 +5,9 @@ it (``FromBlob``): for a 20 MB blob that is ~10,000 page faults on 4 KiB pages, 
 ``perf record`` here. glibc >= 2.35 reads ``GLIBC_TUNABLES=glibc.malloc.hugetlb=1`` at exec and then asks
 for huge pages (``MADV_HUGEPAGE``) for its large blocks; where THP is ``never`` or glibc is older nothing
 changes. The caller's own ``GLIBC_TUNABLES`` travels in ``V8SNAP_TUNABLES`` (``-``: it was unset,
-``=VALUE``: it was VALUE), and ``js/loader.js`` / ``js/embed/runtime.js`` put it back into ``process.env``
-before any user code runs, so the app and the processes it spawns see the environment they were given.
+``=VALUE``: it was VALUE), and ``js/loader/boot.js`` / ``js/embed/runtime/protocol.js`` put it back into
+``process.env`` before any user code runs, so the app and the processes it spawns see the environment they
+were given.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 - the launcher (``sh``) and the same ``node --snapshot-blob BLOB -- ARGS`` command without it: the
   difference is what the shell launcher itself costs (its ``test -nt`` and ``wc -c``);
-- that command with ``V8SNAP_PROFILE=<file>``: the loader (js/profile-marks.js) records a mark at each of
+- that command with ``V8SNAP_PROFILE=<file>``: the loader (js/loader/profile-marks.js) records a mark at each of
   its steps (fingerprint, stat of every baked file, assumptions, require hook + code cache, main module
   start and end, exit) as milliseconds since the process started (``performance.now()``) and one span per
   module load (Module._load, cached loads skipped) with its own time (total minus nested loads);
@@ -37,7 +37,7 @@ from v8snap.errors import NodeProcessError, NoSnapshotError, V8SnapError
 from v8snap.launch.launcher import launcher_name
 from v8snap.util import atomic_move, node_error_excerpt, private_dir
 
-#: Environment variable that turns the loader's marks on (js/profile-marks.js).
+#: Environment variable that turns the loader's marks on (js/loader/profile-marks.js).
 PROFILE_ENV = "V8SNAP_PROFILE"
 
 _EMPTY_MAIN = """'use strict';

@@ -20,7 +20,7 @@ import re
 
 from v8snap.rewrite.syntax import parse
 
-#: The global the rewrite calls (defined by ``js/prelude.js``, answered by ``js/loader.js``).
+#: The global the rewrite calls (defined by ``js/prelude/registry.js``, answered by the loader).
 IMPORT_HOOK = "__v8snap_import"
 
 _HINT = re.compile(r"\bimport\s*\(")

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Convert ES modules (and TypeScript) to CommonJS with esbuild's transform API, for v8snap.embed.
 // stdin: {esbuild: "<dir holding node_modules/esbuild>", items: [{name, source, loader}]}
@@ -10,7 +11,7 @@ process.stdin.on('data', (d) => { input += d; });
 process.stdin.on('end', () => {
   const req = JSON.parse(input);
   const esbuild = require(path.join(req.esbuild, 'node_modules', 'esbuild'));
-  const results = req.items.map((item) => {
+  const results = req.items.map((/** @type {{source: string, name: string, loader: any}} */ item) => {
     try {
       const out = esbuild.transformSync(item.source, {
         format: 'cjs', loader: item.loader, sourcefile: item.name, target: 'node20', platform: 'node',

@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Test helper for the snapshot printer: evaluate CommonJS module bodies side by side and report what
 // they export and when they require their dependencies.
@@ -12,6 +13,7 @@
 
 const fs = require('node:fs');
 
+/** @param {any} value */
 function serialize(value) {
   return JSON.parse(
     JSON.stringify(value === undefined ? '[undefined]' : value, (_key, v) => {
@@ -22,11 +24,18 @@ function serialize(value) {
   );
 }
 
+/**
+ * @param {string} code a module body
+ * @param {Record<string, string>} targets dependency specifier -> module body
+ */
 function runVariant(code, targets) {
+  /** @type {Record<string, number>} */
   const calls = {};
   const cache = new Map();
+  /** @type {string[]} */
   const initLoaded = [];
   let phase = 'init';
+  /** @param {string} spec */
   function req(spec) {
     calls[spec] = (calls[spec] || 0) + 1;
     if (cache.has(spec)) return cache.get(spec).exports;
@@ -46,8 +55,10 @@ function runVariant(code, targets) {
     error = String(e && e.message);
   }
   phase = 'use';
+  /** @type {any} */
   const exp = mod.exports;
   const keys = exp !== null && typeof exp === 'object' ? Object.keys(exp) : [];
+  /** @type {Record<string, any>} */
   const out = {};
   for (const k of keys) {
     let v;
@@ -63,7 +74,7 @@ function runVariant(code, targets) {
 }
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-const results = input.cases.map((c) => ({
+const results = input.cases.map((/** @type {{variants: string[], targets: Record<string, string>}} */ c) => ({
   variants: c.variants.map((code) => runVariant(code, c.targets)),
 }));
 process.stdout.write(JSON.stringify(results));

@@ -2,15 +2,16 @@
 // sets a performance mark (`v8snap:<step>`) at each of its steps, times every module load (a span around
 // Module._load, its own time = total minus the loads nested in it) and writes both to <file> as JSON at
 // exit. Without the variable nothing is recorded: one environment read. Part of the snapshot script
-// (after loader.js; hooked from loader.js runMain).
+// (a loader part; hooked from loader/main.js runMain).
 // eslint-disable-next-line no-unused-vars
 function __v8snap_profiler(state) {
   'use strict';
   const file = process.env.V8SNAP_PROFILE;
   if (!file) return null;
   delete process.env.V8SNAP_PROFILE;
-  const { performance } = require('perf_hooks');
-  const Module = require('module');
+  const nodeRequire = state.realRequire; // (not `require(...)`: see js/README.md, "snapshot script parts")
+  const { performance } = nodeRequire('perf_hooks');
+  const Module = nodeRequire('module');
   const steps = []; // [step, ms since the process started]
   const spans = []; // [label, kind, start ms, total ms, own ms]
   const stack = []; // open spans: [label, kind, start, time of nested loads]
@@ -59,7 +60,7 @@ function __v8snap_profiler(state) {
   };
   process.on('exit', () => {
     prof.mark('exit');
-    require('fs').writeFileSync(file, JSON.stringify({ steps, spans, files: Object.keys((state.config.staleCheck || {}).files || {}).length }));
+    nodeRequire('fs').writeFileSync(file, JSON.stringify({ steps, spans, files: Object.keys((state.config.staleCheck || {}).files || {}).length }));
   });
   return prof;
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // v8snap strict verifiers for the `electron` profile: Electron's mksnapshot has no Node environment and
 // crashes (a bare segfault, no stack) on some objects created while the snapshot is made. Verifying in
 // plain node would call those modules healthy, so in this profile the verifier context makes them
@@ -17,12 +18,17 @@ const PROMISE_STATICS = ['resolve', 'reject', 'all', 'allSettled', 'any', 'race'
 const NODE_ONLY_GLOBALS = ['process', 'Buffer', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout',
   'clearInterval', 'clearImmediate', 'queueMicrotask', 'global'];
 
+/**
+ * @param {Record<string, any>} ctx the verification's vm context
+ * @param {any} state the prelude's state in that context (V8snapState)
+ */
 function install(ctx, state) {
   const g = ctx;
   const building = () => state.building();
   for (const name of UNSAFE_CONSTRUCTORS) {
     const Real = g[name];
     if (typeof Real !== 'function') continue;
+    /** @type {any} */
     const guarded = new Proxy(Real, {
       construct(target, args, newTarget) {
         if (building()) state.violate('GLOBAL_UNSAFE', `new ${name}() at load time`);
@@ -34,9 +40,9 @@ function install(ctx, state) {
       },
       get(target, prop, receiver) {
         const v = Reflect.get(target, prop, receiver === guarded ? target : receiver);
-        if (name === 'Promise' && PROMISE_STATICS.includes(prop) && typeof v === 'function') {
-          return function (...args) {
-            if (building()) state.violate('GLOBAL_UNSAFE', `Promise.${prop}() at load time`);
+        if (name === 'Promise' && PROMISE_STATICS.includes(/** @type {string} */ (prop)) && typeof v === 'function') {
+          return function (/** @type {any[]} */ ...args) {
+            if (building()) state.violate('GLOBAL_UNSAFE', `Promise.${/** @type {string} */ (prop)}() at load time`);
             return Reflect.apply(v, target, args);
           };
         }

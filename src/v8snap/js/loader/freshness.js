@@ -1,0 +1,93 @@
+// @ts-check
+// Is this process the one the blob was built for? The stale check (node binary, files baked into the blob)
+// and the assumptions recorded at build time (environment variables, argv, execArgv, cwd).
+/* exported __v8snap_freshness */
+
+/**
+ * @param {V8snapLoaderShared} shared
+ * @returns {() => string} staleReason: why the blob does not match the app, '' when it does
+ */
+function __v8snap_freshness(shared) {
+  'use strict';
+  const { state, runtime, config } = shared;
+  const nodeRequire = state.realRequire; // (not `require(...)`: see js/README.md, "snapshot script parts")
+
+  // Cheap checks that the blob still matches the app: the node binary, and every file baked into the blob,
+  // node_modules included (one stat each: size, mtime, inode; ~0.5 ms for 1,000 files). The recorded
+  // [size, mtimeMs, ino] are what fs.statSync reports (doctor/meta.py stat_stamp), compared exactly.
+  // The full check (sha256) is `v8snap verify`.
+  function staleReason() {
+    const check = config.staleCheck || {};
+    if (check.version && check.version !== process.version) return `built for node ${check.version}`;
+    if (check.node && check.node !== process.execPath) return `built for ${check.node}`;
+    if (runtime.prof) runtime.prof.mark('fingerprint');
+    const fs = nodeRequire('fs');
+    const files = check.files || {};
+    const opts = { throwIfNoEntry: false };
+    let file;
+    try {
+      for (file in files) {
+        const st = fs.statSync(file, opts);
+        if (st === undefined) return `${file} is gone`;
+        const stamp = files[file];
+        if (st.size !== stamp[0] || st.mtimeMs !== stamp[1] || st.ino !== stamp[2]) return `${file} changed`;
+      }
+    } catch {
+      return `${file} is unreadable`;
+    }
+    return '';
+  }
+
+  // Assumptions recorded at build time (prelude/recording.js state.assume) that do not hold in this process: the
+  // modules that made them, and every module that required one of those at load (it captured the stale
+  // exports), lose their build-time state and run again from their definitions. Returns the keys.
+  runtime.failedAssumptions = []; // [key, kind, name] that did not hold
+  // Library mode (the embedding API): the runtime's own flags -- its sandbox (--permission, --allow-*),
+  // heap limit and --snapshot-blob -- are set by v8snap, identical with and without a snapshot; an
+  // execArgv assumption is about the flags a user added.
+  function userExecArgv() {
+    const out = [];
+    const argv = process.execArgv;
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
+      if (a === '--snapshot-blob') i++;
+      else if (!/^--(snapshot-blob=|permission$|allow-|max-old-space-size=)/.test(a)) out.push(a);
+    }
+    return out;
+  }
+  runtime.invalidateStale = function invalidateStale() {
+    const failed = [];
+    for (const key of Object.keys(state.assumptions)) {
+      for (const [kind, name, value] of state.assumptions[key]) {
+        let now;
+        if (kind === 'env') now = process.env[name] === undefined ? null : process.env[name];
+        else if (kind === 'argv') now = process.argv;
+        else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
+        else now = process.cwd();
+        if (JSON.stringify(now) !== JSON.stringify(value)) {
+          failed.push(key);
+          runtime.failedAssumptions.push([key, kind, name]);
+          break;
+        }
+      }
+    }
+    if (failed.length === 0) return failed;
+    const requiredBy = Object.create(null);
+    for (const parent of Object.keys(state.childKeys)) {
+      for (const child of state.childKeys[parent]) (requiredBy[child] ||= []).push(parent);
+    }
+    const invalid = new Set(failed);
+    const queue = failed.slice();
+    while (queue.length) {
+      for (const parent of requiredBy[queue.pop()] || []) {
+        if (!invalid.has(parent)) {
+          invalid.add(parent);
+          queue.push(parent);
+        }
+      }
+    }
+    for (const key of invalid) delete state.records[key];
+    return [...invalid];
+  };
+  return staleReason;
+}

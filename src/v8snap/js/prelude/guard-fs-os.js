@@ -1,0 +1,54 @@
+// @ts-check
+// Guards on fs and os. They are guarded in place (not wrapped): modules must see, and may patch, the real
+// objects. Reading a file inside the app is fine (and recorded in state.fsReads); outside it, a violation.
+/* exported __v8snap_guardFs, __v8snap_guardOs */
+
+/** @param {V8snapState} state */
+function __v8snap_guardFs(state) {
+  'use strict';
+  const fs = state.fs;
+  const path = state.path;
+  const root = state.config.root;
+  /** @param {any} p */
+  function insideApp(p) {
+    try {
+      // Case-insensitively: TypeScript probes whether the app's file system is case-sensitive by
+      // stat-ing its own file name with the case swapped; the answer is a fact of the app root.
+      const abs = path.resolve(String(p instanceof URL ? p.pathname : p)).toLowerCase();
+      const r = root.toLowerCase();
+      return abs === r || abs.startsWith(r + path.sep);
+    } catch {
+      return false;
+    }
+  }
+  const reads = new Set(['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'realpathSync',
+    'accessSync', 'openSync', 'readlinkSync']);
+  for (const name of Object.keys(fs)) {
+    const desc = Object.getOwnPropertyDescriptor(fs, name);
+    if (!desc || !('value' in desc) || typeof desc.value !== 'function' || !desc.writable) continue;
+    if (/^[A-Z]/.test(name)) continue; // classes (Stats, Dirent, ReadStream, ...)
+    if (reads.has(name)) {
+      state.guardMethod(fs, name, 'FS_OUTSIDE_APP', null, (args) => {
+        if (!insideApp(args[0])) {
+          state.violate('FS_OUTSIDE_APP', `fs.${name}(${String(args[0])})`);
+        }
+        const key = state.initStack[state.initStack.length - 1];
+        const rel = state.keyOfFilename(path.resolve(String(args[0])));
+        if (key && rel) (state.fsReads[key] ||= []).push(rel);
+        return false;
+      });
+    } else if (name !== 'realpathSync') {
+      state.guardMethod(fs, name, 'FS_OUTSIDE_APP', `fs.${name}() at load time`);
+    }
+  }
+}
+
+/** @param {V8snapState} state */
+function __v8snap_guardOs(state) {
+  'use strict';
+  const os = state.realRequire('os');
+  for (const name of ['cpus', 'hostname', 'networkInterfaces', 'userInfo', 'homedir', 'tmpdir',
+    'totalmem', 'freemem', 'uptime', 'loadavg', 'availableParallelism', 'getPriority']) {
+    state.guardMethod(os, name, 'ENV_READ', `os.${name}()`);
+  }
+}

@@ -1,0 +1,100 @@
+// @ts-check
+// The hazard guards of the build phase: what a module reads or starts at load time that a blob would
+// bake stale (environment, argv, cwd, exit, clocks, randomness, timers, signal handlers, stdio, terminal).
+/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardBuilderGlobals */
+/* exported __v8snap_installGuards */
+
+/** @param {V8snapState} state */
+function __v8snap_installGuards(state) {
+  'use strict';
+  const config = state.config;
+  const guardMethod = state.guardMethod;
+  const guardGetter = state.guardGetter;
+  __v8snap_guardFs(state);
+  __v8snap_guardOs(state);
+  // process.env: a proxy; reading any variable at load time bakes it into the blob.
+  const realEnv = process.env;
+  // Reading one variable records an assumption (see state.assume); enumerating them all is a violation.
+  /** @param {any} t @param {string | symbol} k */
+  const readEnv = (t, k) => {
+    const v = Reflect.get(t, k);
+    if (state.building() && typeof k === 'string' && !state.assume('env', k, v)) state.violate('ENV_READ', k);
+    return v;
+  };
+  const envProxy = new Proxy(realEnv, {
+    get(t, k) {
+      return readEnv(t, k);
+    },
+    has(t, k) {
+      readEnv(t, k);
+      return Reflect.has(t, k);
+    },
+    ownKeys(t) {
+      if (state.building()) state.violate('ENV_READ', '*');
+      return Reflect.ownKeys(t);
+    },
+    getOwnPropertyDescriptor(t, k) {
+      readEnv(t, k);
+      return Reflect.getOwnPropertyDescriptor(t, k);
+    },
+  });
+  Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: envProxy });
+  state.restore.push(() => {
+    Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: realEnv });
+  });
+  // argv/execArgv read at load see what a plain run without arguments sees, as an assumption.
+  // (library mode: a runtime booted from the blob with no script, as the embedding API starts it)
+  const plainArgv = config.mode === 'library' ? [process.execPath] : [process.execPath, state.filenameOf(config.entry)];
+  guardGetter(process, 'argv', 'ARGV_READ', 'process.argv', () => state.assume('argv', '', plainArgv) && plainArgv);
+  guardGetter(process, 'execArgv', 'ARGV_READ', 'process.execArgv', () => state.assume('execArgv', '', []) && []);
+  const realCwd = process.cwd;
+  guardMethod(process, 'cwd', 'CWD_READ', 'process.cwd()', () => !state.assume('cwd', '', realCwd.call(process)));
+  guardMethod(process, 'chdir', 'CWD_READ', 'process.chdir()');
+  guardMethod(process, 'exit', 'EXIT_CALLED', 'process.exit()');
+  guardMethod(process, 'reallyExit', 'EXIT_CALLED', 'process.reallyExit()');
+  guardMethod(process, 'abort', 'EXIT_CALLED', 'process.abort()');
+  guardMethod(process, 'kill', 'EXIT_CALLED', 'process.kill()');
+  guardMethod(process, 'uptime', 'TIME_READ', 'process.uptime()');
+  guardMethod(process, 'hrtime', 'TIME_READ', 'process.hrtime()');
+  if (process.hrtime) guardMethod(process.hrtime, 'bigint', 'TIME_READ', 'process.hrtime.bigint()');
+  guardMethod(process, 'memoryUsage', 'ENV_READ', 'process.memoryUsage()');
+  guardMethod(process, 'cpuUsage', 'ENV_READ', 'process.cpuUsage()');
+  guardMethod(process, 'nextTick', 'TIMER_AT_INIT', 'process.nextTick()');
+  // Signal handlers are native state that a blob does not restore.
+  for (const m of ['on', 'addListener', 'once', 'prependListener']) {
+    guardMethod(process, m, 'TIMER_AT_INIT', `process.${m}(signal)`,
+      (args) => typeof args[0] === 'string' && /^SIG/.test(args[0]));
+  }
+  for (const m of ['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']) {
+    guardMethod(globalThis, m, 'TIMER_AT_INIT', m + '()');
+  }
+  guardMethod(Math, 'random', 'RANDOM_READ', 'Math.random()');
+  guardMethod(Date, 'now', 'TIME_READ', 'Date.now()');
+  if (globalThis.performance) guardMethod(globalThis.performance, 'now', 'TIME_READ', 'performance.now()');
+  // `new Date()` / `Date()` read the clock; `new Date(0)` does not.
+  const RealDate = Date;
+  const DateProxy = new Proxy(RealDate, {
+    construct(t, args, nt) {
+      if (args.length === 0 && state.building()) state.violate('TIME_READ', 'new Date()');
+      return Reflect.construct(t, args, nt === DateProxy ? t : nt);
+    },
+    apply(t, self, args) {
+      if (state.building()) state.violate('TIME_READ', 'Date()');
+      return Reflect.apply(t, self, args);
+    },
+  });
+  globalThis.Date = DateProxy;
+  state.restore.push(() => { globalThis.Date = RealDate; });
+  // Output written at load time would be printed by the builder, never by the app.
+  for (const m of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'table', 'time', 'timeEnd', 'count']) {
+    guardMethod(console, m, 'STDIO_WRITE', 'console.' + m + '()');
+  }
+  // An async task is native state node's builder cannot serialize: it aborts with "Unknown external
+  // reference" (exit 133, no JS stack).
+  guardMethod(console, 'createTask', 'BUILTIN_CRASHES', 'console.createTask()');
+  // The terminal is a fact of the run, like the environment: isTTY, columns, rows, hasColors() and
+  // getColorDepth() at build time are the builder's, and a stream captured at load is the builder's
+  // object, which writes nowhere from the blob (measured: node 24.19.0).
+  for (const name of ['stdout', 'stderr', 'stdin']) guardGetter(process, name, 'TTY_READ', 'process.' + name);
+  __v8snap_guardBuilderGlobals(state, config.builderGlobals);
+}

@@ -1,0 +1,61 @@
+// @ts-check
+// The `require` a definition receives. Build phase: registry + vetted built-ins. Runtime phase (a healthy
+// module calling require lazily, after deserialization): the real CommonJS loader of the module.
+/* exported __v8snap_makeRequire */
+
+/**
+ * @param {V8snapState} state
+ * @param {string} key the requiring module's key
+ * @returns {Function}
+ */
+function __v8snap_makeRequire(state, key) {
+  'use strict';
+  const definitions = state.definitions;
+  /** @param {string} request */
+  function require(request) {
+    if (state.phase === 'runtime') return state.runtime.requireFrom(key, request);
+    if (typeof request !== 'string') throw new TypeError('The "id" argument must be of type string');
+    const target = state.lookup(key, request);
+    if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
+    if (target.startsWith('node:')) return state.builtin(target.slice(5));
+    if (definitions[target] === undefined) state.violate('NATIVE_ADDON', target);
+    const exports = state.instantiate(target);
+    const kids = (state.childKeys[key] ||= []);
+    if (!kids.includes(target)) kids.push(target);
+    return exports;
+  }
+  /** @param {string} request @param {any} [options] */
+  require.resolve = function resolve(request, options) {
+    if (state.phase === 'runtime') return state.runtime.resolveFrom(key, request, options);
+    const target = state.lookup(key, request);
+    if (target === undefined) state.violate('NOT_IN_SNAPSHOT', 'require.resolve(' + request + ')');
+    return target.startsWith('node:') ? target : state.filenameOf(target);
+  };
+  /** @param {string} request */
+  require.resolve.paths = function paths(request) {
+    if (state.phase === 'runtime') return state.runtime.resolvePathsFrom(key, request);
+    state.violate('NOT_IN_SNAPSHOT', 'require.resolve.paths(' + request + ')');
+    return undefined;
+  };
+  Object.defineProperty(require, 'main', {
+    enumerable: true,
+    get() { return state.phase === 'runtime' ? process.mainModule : undefined; },
+  });
+  Object.defineProperty(require, 'cache', {
+    enumerable: true,
+    get() {
+      if (state.phase === 'runtime') return state.runtime.Module._cache;
+      state.violate('NOT_IN_SNAPSHOT', 'require.cache');
+      return undefined;
+    },
+  });
+  Object.defineProperty(require, 'extensions', {
+    enumerable: true,
+    get() {
+      if (state.phase === 'runtime') return state.runtime.Module._extensions;
+      state.violate('NOT_IN_SNAPSHOT', 'require.extensions');
+      return undefined;
+    },
+  });
+  return require;
+}
