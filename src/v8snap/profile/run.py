@@ -4,9 +4,10 @@
 
 - the launcher (``sh``) and the same ``node --snapshot-blob BLOB -- ARGS`` command without it: the
   difference is what the shell launcher itself costs (its ``test -nt`` and ``wc -c``);
-- that command with ``V8SNAP_PROFILE=<file>``: the loader (js/loader/profile-marks.js) records a mark at each of
-  its steps (fingerprint, stat of every baked file, assumptions, require hook + code cache, main module
-  start and end, exit) as milliseconds since the process started (``performance.now()``) and one span per
+- that command with ``V8SNAP_PROFILE=<file>``: the loader (js/loader/profile-marks.js) records a mark at
+  each of its steps (fingerprint, stat of every baked file, assumptions, require hook + code cache, main
+  module start and end, exit) as milliseconds since the process started (``performance.now()``) and one
+  span per
   module load (Module._load, cached loads skipped) with its own time (total minus nested loads);
 - an empty blob of the same node (built once into ``APP/.v8snap/profile/``) with the same marks: its
   ``loader start`` is process start + node's bootstrap from a user-land blob; the app's own blob costs
