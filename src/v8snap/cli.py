@@ -75,6 +75,9 @@ def _config(app_dir: Path, *, writes: bool = False, **kw: object):  # type: igno
         )
     cfg = SnapshotConfig(app_root=root, **{k: v for k, v in kw.items() if v is not None})  # type: ignore[arg-type]
     if writes:
+        from v8snap.graph.layout import refuse_unsupported
+
+        refuse_unsupported(root)  # before any progress line: the refusal is the whole output
         cfg.ensure_out_dir()
     return cfg
 

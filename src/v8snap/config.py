@@ -170,9 +170,9 @@ class SnapshotConfig:
         )
 
     def lockfile(self) -> Path | None:
-        """The first lockfile found, in the order of :data:`LOCKFILES`."""
-        for name in LOCKFILES:
-            p = self.app_root / name
-            if p.is_file():
-                return p
-        return None
+        """The lockfile of the manager that installed ``node_modules`` (npm, pnpm or yarn: its marker in
+        ``node_modules``, :mod:`v8snap.graph.layout`), else the first found in the order of
+        :data:`LOCKFILES`."""
+        from v8snap.graph.layout import lockfile_of
+
+        return lockfile_of(self.app_root, LOCKFILES)

@@ -226,6 +226,18 @@ function __v8snap_makeRuntime(state) {
     return '';
   }
 
+  // Under --preserve-symlinks (NODE_OPTIONS, NODE_PRESERVE_SYMLINKS=1) node gives a module reached through a
+  // symlink (pnpm's node_modules/<name>) its symlinked path; the resolver map holds real paths. Node's own
+  // resolver answers for the symlink the build left in .v8snap (graph/layout.py symlink_probe): the link
+  // itself only under that flag. Returns true (flag on), false, or null (the probe is gone: stale).
+  function keepsSymlinks() {
+    const probe = (config.staleCheck || {}).symlinkProbe;
+    if (!probe) return false;
+    const found = Module._findPath(probe, [], false);
+    delete Module._pathCache[probe + '\u0000'];
+    return found === false ? null : found === probe;
+  }
+
   // Assumptions recorded at build time (prelude.js state.assume) that do not hold in this process: the
   // modules that made them, and every module that required one of those at load (it captured the stale
   // exports), lose their build-time state and run again from their definitions. Returns the keys.
@@ -286,13 +298,15 @@ function __v8snap_makeRuntime(state) {
     // forked child must not boot from this blob.
     const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
     if (i !== -1) process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
-    const stale = staleReason();
-    if (stale) {
+    const symlinks = keepsSymlinks();
+    const stale = staleReason() || (symlinks === null ? `${config.staleCheck.symlinkProbe} is gone` : '');
+    if (stale || symlinks) {
       // Healthy modules' load-time effects (globals they set) live in this heap: only a fresh process is
       // a plain run. Same stdio, same exit code; a signal that killed the child kills us the same way.
       // One line, whatever a path holds (control characters shown as '?').
+      // With --preserve-symlinks it is the documented behaviour, not a fault: no warning.
       const why = stale.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?');
-      process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
+      if (stale) process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
       const { spawnSync } = require('child_process');
       const res = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
       if (res.signal) process.kill(process.pid, res.signal);
