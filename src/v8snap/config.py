@@ -64,6 +64,11 @@ class SnapshotConfig:
             build times snapshot, compile cache and plain on the trace commands and picks the fastest),
             ``snapshot``, ``compile-cache`` or ``plain`` (forced). ``V8SNAP_STRATEGY`` sets the default.
         measure: with ``auto``, time the strategies (False: ``--no-measure``, the snapshot is used).
+        bin: build one named bin of an installed package (``v8snap install --bin``,
+            :mod:`v8snap.launch.bins`): ``entry`` is that bin's script, the output goes to
+            ``APP/.v8snap/bins/<bin>``, the launcher is named after the bin and gives the app the path it was
+            called by as ``process.argv[1]`` (as node does for ``node_modules/.bin/<bin>``), and the
+            project's own ``"v8snap"`` package options do not apply.
     """
 
     app_root: Path
@@ -85,11 +90,13 @@ class SnapshotConfig:
         default_factory=lambda: _env_strategy()
     )
     measure: bool = True
+    bin: str | None = None
 
     @property
     def out_dir(self) -> Path:
-        """``APP/.v8snap``: blob, meta, deps, launcher."""
-        return self.app_root / ".v8snap"
+        """``APP/.v8snap``: blob, meta, deps, launcher (``APP/.v8snap/bins/<bin>`` for a bin build)."""
+        base = self.app_root / ".v8snap"
+        return base / "bins" / self.bin if self.bin else base
 
     @property
     def blob_path(self) -> Path:
@@ -146,6 +153,8 @@ class SnapshotConfig:
 
         from v8snap.errors import AppError
 
+        if self.bin:  # a bin of a dependency: the project's options are about the project's own app
+            return self
         try:
             opts = json.loads((self.app_root / "package.json").read_text()).get("v8snap") or {}
         except (OSError, ValueError):

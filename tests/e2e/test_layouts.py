@@ -83,7 +83,9 @@ def test_layout_builds_and_runs_identically(built, node: Path, tmp_path: Path) -
     assert layout.manager == manager and layout.lockfile == app / LOCKFILE[manager]
     assert layout.symlinked == (manager == "pnpm")
     if manager == "pnpm":
-        assert (app / "node_modules" / "express").is_symlink() and not (app / "node_modules" / "debug").exists()
+        assert (app / "node_modules" / "express").is_symlink() and not (
+            app / "node_modules" / "debug"
+        ).exists()
     # The lockfile of the manager is the dependency hash; registry keys are real paths.
     meta = report.meta
     assert meta.deferred_hash_file == LOCKFILE[manager]
@@ -107,7 +109,9 @@ def test_layout_builds_and_runs_identically(built, node: Path, tmp_path: Path) -
 
 
 def _run(argv: list[str], cwd: Path, env: dict[str, str]) -> Outcome:
-    proc = subprocess.run(argv, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        argv, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=120
+    )
     return Outcome(proc.stdout, proc.stderr, proc.returncode)
 
 

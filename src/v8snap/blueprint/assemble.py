@@ -56,7 +56,8 @@ class Blueprint:
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.doctor.meta.stat_stamp`); a
             mismatch warns once and runs the app plainly. Optional ``"symlinkProbe"``: a symlink the loader
-            resolves with node's resolver to see ``--preserve-symlinks`` (:func:`v8snap.graph.layout.symlink_probe`);
+            resolves with node's resolver to see ``--preserve-symlinks``
+            (:func:`v8snap.graph.layout.symlink_probe`);
             under it the app runs plainly, without a warning.
     """
 

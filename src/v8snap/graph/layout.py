@@ -51,7 +51,7 @@ PNP_FILES = (".pnp.cjs", ".pnp.js")
 """Files of a Yarn Plug'n'Play install (its loader hook), at the project root."""
 
 SYMLINK_PROBE = "symlink-probe"
-"""Name of the symlink in ``APP/.v8snap`` the loader resolves to tell whether ``--preserve-symlinks`` holds."""
+"""The symlink in ``APP/.v8snap`` the loader resolves to tell whether ``--preserve-symlinks`` holds."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,9 @@ def detect_layout(root: Path, fallback_order: tuple[str, ...] = ()) -> Layout:
     Returns:
         A :class:`Layout`.
     """
-    return Layout(_manager(root), lockfile_of(root, fallback_order), _has_symlinked_package(root / "node_modules"))
+    return Layout(
+        _manager(root), lockfile_of(root, fallback_order), _has_symlinked_package(root / "node_modules")
+    )
 
 
 def refuse_unsupported(root: Path) -> None:

@@ -291,9 +291,13 @@ function __v8snap_makeRuntime(state) {
   };
 
   // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
+  // A bin's launcher (launch/launcher.py) passes the path it was run by (node_modules/.bin/<bin>), which is
+  // what node gives as argv[1] when that path is run directly; the main module is still the bin's script.
   runtime.runMain = function runMain() {
     const entry = state.filenameOf(config.entry);
-    process.argv.splice(1, 0, entry);
+    const argv1 = process.env.V8SNAP_ARGV1;
+    delete process.env.V8SNAP_ARGV1;
+    process.argv.splice(1, 0, argv1 ? path.resolve(argv1) : entry);
     // A plain run has no --snapshot-blob in execArgv; child_process.fork() passes execArgv on, and a
     // forked child must not boot from this blob.
     const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
@@ -308,7 +312,7 @@ function __v8snap_makeRuntime(state) {
       const why = stale.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?');
       if (stale) process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
       const { spawnSync } = require('child_process');
-      const res = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+      const res = spawnSync(process.execPath, [...process.execArgv, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
       if (res.signal) process.kill(process.pid, res.signal);
       process.exit(res.status === null ? 1 : res.status);
     } else if (process.env.V8SNAP_DISABLE === '1') {
