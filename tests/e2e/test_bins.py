@@ -187,3 +187,4 @@ def test_uninstall_restores_file_symlink_or_nothing_exactly(tmp_path: Path) -> N
     assert find_installed("foo", cwd=tmp_path, bin_dir=bin_dir)[0] == bin_dir / "foo"
     uninstall_bin(bin_dir / "foo", launcher.parent.parent)
     assert not os.path.lexists(bin_dir / "foo")
+    assert not (root / ".v8snap").exists()  # the package directory is left as it was

@@ -330,6 +330,11 @@ def uninstall_bin(shadow: Path, state: Path) -> str:
         shadow.unlink()
         done = f"removed {shadow} (nothing was there before)"
     shutil.rmtree(state, ignore_errors=True)
+    for d in (state.parent, state.parent.parent):  # .v8snap/bins, .v8snap: gone when nothing else is there
+        try:
+            d.rmdir()
+        except OSError:
+            break
     return done
 
 
