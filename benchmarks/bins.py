@@ -79,7 +79,9 @@ def main() -> None:
             snap_ms.append(_run([str(shadow), *args], project, env)[0])
         p, s = statistics.median(plain_ms), statistics.median(snap_ms)
         rows.append(f"| `{name} {' '.join(args)}` | {strategy} | {p:.0f} ms | {s:.0f} ms | {p / s:.2f}× |")
-    print(f"| command | launcher strategy | original | v8snap | speed-up |  ({opts.rounds} alternating rounds)")
+    print(
+        f"| command | launcher strategy | original | v8snap | speed-up |  ({opts.rounds} alternating rounds)"
+    )
     print("|---|---|---|---|---|")
     print("\n".join(rows))
 

@@ -152,7 +152,11 @@ def test_find_bin_in_a_pnpm_layout_and_refusals(tmp_path: Path) -> None:
     with pytest.raises(BinNotFoundError):
         find_bin("../x", root)
     res = _cli(["install", "--bin", "bar", str(root)], root)
-    assert res.returncode == 1 and res.stderr.startswith("error [BIN_NOT_FOUND]: ") and "Traceback" not in res.stderr
+    assert (
+        res.returncode == 1
+        and res.stderr.startswith("error [BIN_NOT_FOUND]: ")
+        and "Traceback" not in res.stderr
+    )
 
 
 def test_uninstall_restores_file_symlink_or_nothing_exactly(tmp_path: Path) -> None:
