@@ -145,3 +145,27 @@ def test_yarn_pnp_is_refused_in_one_line(tmp_path: Path) -> None:
     lines = res.stderr.strip().splitlines()
     assert lines[0].startswith("error [LAYOUT_UNSUPPORTED]: ") and ".pnp.cjs" in lines[0], res.stderr
     assert len(lines) == 2 and lines[1].startswith("hint: ") and "Traceback" not in res.stderr
+
+
+def test_install_bin_in_a_pnpm_project(built, node: Path) -> None:  # type: ignore[no-untyped-def]
+    """pnpm's .bin entries are shell scripts: the launcher shadows one and uninstall puts its bytes back."""
+    manager, app, _ = built
+    if manager != "pnpm":
+        pytest.skip("npm's symlinked .bin entries: tests/e2e/test_bins.py")
+    shim = app / "node_modules" / ".bin" / "tsc"
+    before = (shim.read_bytes(), shim.stat().st_mode)
+    bad = app / "bad.ts"
+    bad.write_text('const n: number = "x";\n')
+    env = {"PATH": f"{node.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    refs = [_run([str(shim), *args], app, env) for args in (["--version"], ["--noEmit", "bad.ts"])]
+    exe = Path(sys.executable).parent / "v8snap"
+    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "v8snap.cli"]
+    res = _run([*cmd, "install", "--bin", "tsc"], app, {})
+    assert res.returncode == 0, res.stderr
+    assert shim.is_symlink() and ".pnpm" in str(
+        json.loads((app / ".v8snap/bins/tsc/snapshot-meta.json").read_text())["entry"]
+    )
+    for args, ref in zip((["--version"], ["--noEmit", "bad.ts"]), refs, strict=True):
+        assert _run([str(shim), *args], app, env) == ref, args
+    assert _run([*cmd, "uninstall", "--bin", "tsc"], app, {}).returncode == 0
+    assert not shim.is_symlink() and (shim.read_bytes(), shim.stat().st_mode) == before

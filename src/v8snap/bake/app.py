@@ -233,7 +233,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     # node keeps symlinked paths (--preserve-symlinks), as the resolver map holds real paths.
     stale_check: dict[str, object] = {"node": str(node), "version": fp.node, "files": stale_files}
     if detect_layout(root).symlinked:
-        stale_check["symlinkProbe"] = str(symlink_probe(out_dir))
+        stale_check["symlinkProbe"] = str(symlink_probe(out_dir, full_graph.root / full_graph.entry[2:]))
 
     use_rewrite = cfg.rewrite and rewriter_available()
     printer = Printer(graph, verdicts, cfg.profile)

@@ -139,8 +139,9 @@ def refuse_unsupported(root: Path) -> None:
             )
 
 
-def symlink_probe(out_dir: Path) -> Path:
-    """Create (or keep) ``out_dir/symlink-probe``, a symlink to ``../package.json``, and return its path.
+def symlink_probe(out_dir: Path, target: Path) -> Path:
+    """Create (or keep) ``out_dir/symlink-probe``, a relative symlink to ``target`` (an existing file of the
+    app: the build passes its entry), and return its path.
 
     The loader asks node's own resolver for this path (``Module._findPath``): the answer is the link itself
     under ``--preserve-symlinks`` (``NODE_OPTIONS`` or ``NODE_PRESERVE_SYMLINKS=1``) and the real path
@@ -148,10 +149,10 @@ def symlink_probe(out_dir: Path) -> Path:
     (:attr:`Layout.symlinked`) then runs the app plainly, as node would load it.
     """
     link = out_dir / SYMLINK_PROBE
-    target = os.path.join("..", "package.json")
-    if not (link.is_symlink() and os.readlink(link) == target):
+    rel = os.path.relpath(target, out_dir)
+    if not (link.is_symlink() and os.readlink(link) == rel):
         tmp = out_dir / f".tmp-{SYMLINK_PROBE}"
         tmp.unlink(missing_ok=True)
-        tmp.symlink_to(target)
+        tmp.symlink_to(rel)
         os.replace(tmp, link)
     return link
