@@ -182,6 +182,14 @@ def test_uninstall_restores_file_symlink_or_nothing_exactly(tmp_path: Path) -> N
     uninstall_bin(link, launcher.parent.parent)
     assert os.readlink(link) == "../foo/cli.js"
 
+    # A project copied with its shadows (cp -a): the link points at the other tree's launcher.
+    link.unlink()
+    link.symlink_to(tmp_path / "elsewhere" / ".v8snap" / "bins" / "foo" / "bin" / "foo")
+    launcher = _fake_launcher(root, "foo")
+    install_bin(find_bin("foo", root), launcher)
+    uninstall_bin(link, launcher.parent.parent)
+    assert os.readlink(link) == "../.pnpm/foo@1.0.0/node_modules/foo/cli.js"
+
     bin_dir = tmp_path / "bin"
     launcher = _fake_launcher(root, "foo")
     gtarget = find_bin("foo", root, bin_dir=bin_dir)

@@ -279,7 +279,16 @@ def install_bin(target: BinTarget, launcher: Path) -> Path:
     state = launcher.parent.parent
     record = state / ORIGINAL_JSON
     if not (_is_ours(target.shadow, launcher) and record.is_file()):
-        doc = {"shadow": str(target.shadow), "original": _record_original(target.shadow, state)}
+        if target.shadow.is_symlink() and ".v8snap" in Path(os.readlink(target.shadow)).parts:
+            # Another tree's launcher (a project copied with `cp -a`): the original is not known here; npm
+            # and yarn would have made the relative symlink to the script.
+            original: dict[str, object] = {
+                "kind": "symlink",
+                "target": os.path.relpath(target.script, target.shadow.parent),
+            }
+        else:
+            original = _record_original(target.shadow, state)
+        doc = {"shadow": str(target.shadow), "original": original}
         atomic_write_text(record, json.dumps(doc, indent=1) + "\n")
     target.shadow.parent.mkdir(parents=True, exist_ok=True)
     _replace_with_symlink(target.shadow, str(launcher))
