@@ -4,7 +4,7 @@
 - ``node``: path of the node binary v8snap uses (never the system's).
 - ``installed_app(name) -> Path``: the app's source dir with ``node_modules`` installed (``npm ci`` on
   first use; a stamp makes later calls free). Names: ``tests/apps/<name>`` (``express4``, ``typescript5``,
-  ``yargs17``, ``lodash4``, ``moment2``, ``ajv8``, ``rxjs7``, ``basics``), ``"demo"`` for
+  ``yargs17``, ``lodash4``, ``moment2``, ``ajv8``, ``rxjs7``, ``basics``, ``clis``), ``"demo"`` for
   ``examples/demo-app``, ``"bench/<name>"`` for ``benchmarks/apps/<name>``. Do not write into it.
 - ``app_copy(name, dest_parent=tmp_path) -> Path``: a private copy (``cp -a``, node_modules included) at
   ``dest_parent/<basename>``; use it whenever a test writes (``.v8snap/``, edits, npm installs).

@@ -75,6 +75,9 @@ def _config(app_dir: Path, *, writes: bool = False, **kw: object):  # type: igno
         )
     cfg = SnapshotConfig(app_root=root, **{k: v for k, v in kw.items() if v is not None})  # type: ignore[arg-type]
     if writes:
+        from v8snap.graph.layout import refuse_unsupported
+
+        refuse_unsupported(root)  # before any progress line: the refusal is the whole output
         cfg.ensure_out_dir()
     return cfg
 
@@ -556,13 +559,30 @@ def demo(rounds: Annotated[int, typer.Option(help="alternating rounds")] = 15) -
 
 @app.command()
 def install(
-    app_dir: AppArg = Path("."),
+    app_dir: Annotated[
+        Path | None,
+        typer.Argument(help="app directory; with --bin: the project or package directory (default: found)"),
+    ] = None,
+    bin_name: Annotated[
+        str | None,
+        typer.Option("--bin", help="build this npm bin (tsc, eslint, ...) and shadow it with the launcher"),
+    ] = None,
     bin_dir: Annotated[Path | None, typer.Option(help="directory on PATH (default ~/.local/bin)")] = None,
+    trace_args: Annotated[
+        list[str] | None, typer.Option("--trace-args", help='with --bin: more invocations to trace, e.g. "."')
+    ] = None,
+    strategy: Annotated[
+        str | None, typer.Option(help="with --bin: auto (default), snapshot, compile-cache or plain")
+    ] = None,
+    node: NodeOpt = None,
 ) -> None:
-    """Put the app's launcher on PATH (a symlink in --bin-dir)."""
+    """Put the app's launcher on PATH (symlink in --bin-dir); --bin: build an npm CLI and shadow it."""
+    if bin_name is not None:
+        _install_bin(bin_name, app_dir, bin_dir, trace_args or [], strategy, node)
+        return
     from v8snap.launch.launcher import launcher_name
 
-    cfg = _config(app_dir)
+    cfg = _config(app_dir or Path("."))
     bin_dir = bin_dir or Path.home() / ".local" / "bin"
     launcher = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
     if not launcher.is_file():
@@ -574,6 +594,67 @@ def install(
     tmp.symlink_to(launcher)
     os.replace(tmp, link)
     out.print(f"installed {link} -> {launcher}")
+
+
+def _install_bin(
+    name: str,
+    pkg_dir: Path | None,
+    bin_dir: Path | None,
+    trace_args: list[str],
+    strategy: str | None,
+    node: Path | None,
+) -> None:
+    """``v8snap install --bin NAME [PKG_DIR]``: find, build, shadow (:mod:`v8snap.launch.bins`)."""
+    import shlex
+
+    from v8snap.bake.app import build_app
+    from v8snap.graph.layout import refuse_unsupported
+    from v8snap.launch.bins import bin_config, find_bin, install_bin
+
+    target = find_bin(name, pkg_dir, node=node, bin_dir=bin_dir)
+    refuse_unsupported(target.root)
+    cfg = bin_config(
+        target,
+        node=node,
+        trace_args=tuple(tuple(shlex.split(a)) for a in trace_args),
+        strategy=_strategy(strategy) if strategy is not None else None,
+    )
+    cfg.ensure_out_dir()
+    say, stop = _progress()
+    try:
+        say(f"{name}: {target.script} ({target.scope}, app root {target.root})")
+        report = build_app(cfg, say)
+    finally:
+        stop()
+    shadow = install_bin(target, report.launcher)
+    m = report.meta
+    out.print(
+        f"{name}: {len(m.healthy)} healthy / {len(m.deferred)} deferred modules, "
+        f"blob {m.blob_size / 1e6:.1f} MB"
+    )
+    _print_build_notes(report)
+    out.print(f"installed {shadow} -> {report.launcher} (undo: v8snap uninstall --bin {shlex.quote(name)})")
+    if target.scope == "global":
+        path = os.environ.get("PATH", "").split(os.pathsep)
+        if str(shadow.parent) not in path:
+            err.print(f"note: {shadow.parent} is not on PATH; add it before npm's global bin directory")
+
+
+@app.command()
+def uninstall(
+    app_dir: Annotated[
+        Path | None, typer.Argument(help="project directory (default: the nearest one, then ~/.local/bin)")
+    ] = None,
+    bin_name: Annotated[str, typer.Option("--bin", help="the bin to restore (as installed with --bin)")] = "",
+    bin_dir: Annotated[Path | None, typer.Option(help="where a global bin was installed")] = None,
+) -> None:
+    """Undo `v8snap install --bin NAME`: put the original bin back exactly and remove its build."""
+    from v8snap.launch.bins import find_installed, uninstall_bin
+
+    if not bin_name:
+        raise typer.BadParameter("give the bin to restore", param_hint="--bin")
+    shadow, state = find_installed(bin_name, app_dir, bin_dir=bin_dir)
+    out.print(uninstall_bin(shadow, state), highlight=False)
 
 
 def _debug() -> bool:

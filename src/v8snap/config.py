@@ -67,6 +67,11 @@ class SnapshotConfig:
         trace_until: when a trace run stops (:func:`v8snap.graph.trace.until_env`): ``exit`` (default),
             ``listen`` (a server's first listen) or a module file relative to app_root.
         trace_limit: seconds a trace run may last; what was loaded by then is its trace.
+        bin: build one named bin of an installed package (``v8snap install --bin``,
+            :mod:`v8snap.launch.bins`): ``entry`` is that bin's script, the output goes to
+            ``APP/.v8snap/bins/<bin>``, the launcher is named after the bin and gives the app the path it was
+            called by as ``process.argv[1]`` (as node does for ``node_modules/.bin/<bin>``), and the
+            project's own ``"v8snap"`` package options do not apply.
     """
 
     app_root: Path
@@ -90,11 +95,13 @@ class SnapshotConfig:
     measure: bool = True
     trace_until: str = "exit"
     trace_limit: float = 10.0
+    bin: str | None = None
 
     @property
     def out_dir(self) -> Path:
-        """``APP/.v8snap``: blob, meta, deps, launcher."""
-        return self.app_root / ".v8snap"
+        """``APP/.v8snap``: blob, meta, deps, launcher (``APP/.v8snap/bins/<bin>`` for a bin build)."""
+        base = self.app_root / ".v8snap"
+        return base / "bins" / self.bin if self.bin else base
 
     @property
     def blob_path(self) -> Path:
@@ -151,6 +158,8 @@ class SnapshotConfig:
 
         from v8snap.errors import AppError
 
+        if self.bin:  # a bin of a dependency: the project's options are about the project's own app
+            return self
         try:
             opts = json.loads((self.app_root / "package.json").read_text()).get("v8snap") or {}
         except (OSError, ValueError):
@@ -175,9 +184,9 @@ class SnapshotConfig:
         )
 
     def lockfile(self) -> Path | None:
-        """The first lockfile found, in the order of :data:`LOCKFILES`."""
-        for name in LOCKFILES:
-            p = self.app_root / name
-            if p.is_file():
-                return p
-        return None
+        """The lockfile of the manager that installed ``node_modules`` (npm, pnpm or yarn: its marker in
+        ``node_modules``, :mod:`v8snap.graph.layout`), else the first found in the order of
+        :data:`LOCKFILES`."""
+        from v8snap.graph.layout import lockfile_of
+
+        return lockfile_of(self.app_root, LOCKFILES)

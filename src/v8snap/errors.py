@@ -8,7 +8,8 @@ Codes (``code`` → class): ``V8SNAP_ERROR`` V8SnapError (generic), ``NODE_NOT_F
 ``NODE_FAILED`` NodeProcessError, ``APP_INVALID`` AppError, ``APP_NOT_FOUND`` AppNotFoundError,
 ``GRAPH_FAILED`` GraphError, ``BUILD_FAILED`` SnapshotBuildError, ``SNAPSHOT_MISMATCH``
 SnapshotMismatchError, ``NO_SNAPSHOT`` NoSnapshotError, ``SNAPSHOT_STALE`` SnapshotStaleError (exit 3),
-``FS_ERROR`` FileSystemError, ``NOT_WRITABLE`` NotWritableError, ``NO_SPACE`` NoSpaceError; the embedding
+``FS_ERROR`` FileSystemError, ``NOT_WRITABLE`` NotWritableError, ``NO_SPACE`` NoSpaceError,
+``LAYOUT_UNSUPPORTED`` UnsupportedLayoutError, ``BIN_NOT_FOUND`` BinNotFoundError; the embedding
 API's errors (:mod:`v8snap.embed.errors`): ``EMBED_ERROR``, ``JS_ERROR``, ``RUNTIME_TIMEOUT``,
 ``HEAP_LIMIT``, ``RUNTIME_CRASHED``, ``RUNTIME_CLOSED``.
 """
@@ -63,6 +64,19 @@ class AppNotFoundError(AppError):
     """The app directory does not exist, is not a directory, or holds no package.json."""
 
     code = "APP_NOT_FOUND"
+
+
+class UnsupportedLayoutError(AppError):
+    """The app's packages are installed in a layout v8snap does not snapshot (Yarn Plug'n'Play), see
+    :mod:`v8snap.graph.layout`."""
+
+    code = "LAYOUT_UNSUPPORTED"
+
+
+class BinNotFoundError(AppError):
+    """``v8snap install --bin NAME``: no package declares that bin, or the bin is not a file."""
+
+    code = "BIN_NOT_FOUND"
 
 
 class GraphError(V8SnapError):

@@ -24,3 +24,11 @@ def test_calls_are_routed_and_lookalikes_are_not() -> None:
 def test_no_import_is_identity_and_unparsable_is_refused() -> None:
     assert rewrite_dynamic_imports("./a.js", "module.exports = 1;") == "module.exports = 1;"
     assert rewrite_dynamic_imports("./a.js", "import('./x.mjs'); function (") is None
+
+
+def test_import_in_code_compiled_at_run_time_is_refused() -> None:
+    """prettier's bin: `new Function("module", "return import(module)")` compiled by a function in the blob
+    has no import callback either, and a string cannot be routed: the module stays on disk."""
+    assert rewrite_dynamic_imports("./a.js", 'var f = new Function("m", "return import(m)"); f(1);') is None
+    assert rewrite_dynamic_imports("./a.js", "eval(`import(${JSON.stringify(x)})`);") is None
+    assert rewrite_dynamic_imports("./a.js", 'const msg = "use import(x)"; log(msg);') is not None

@@ -32,6 +32,7 @@ from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph import ModuleGraph, discover_graph
+from v8snap.graph.layout import detect_layout, symlink_probe
 from v8snap.graph.model import ModuleInfo
 from v8snap.launch.launcher import write_launcher
 from v8snap.node import find_node, node_fingerprint
@@ -253,6 +254,12 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
                     files.setdefault(str(path), stat_stamp(path.stat()))
         return files
 
+    # pnpm (and linked packages): modules are reached through symlinks; the loader runs the app plainly when
+    # node keeps symlinked paths (--preserve-symlinks), as the resolver map holds real paths.
+    stale_check: dict[str, object] = {"node": str(node), "version": fp.node, "files": stale_files}
+    if detect_layout(root).symlinked:
+        stale_check["symlinkProbe"] = str(symlink_probe(out_dir, full_graph.root / full_graph.entry[2:]))
+
     use_rewrite = cfg.rewrite and rewriter_available()
     printer = Printer(graph, verdicts, cfg.profile)
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
@@ -269,7 +276,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
             assume=cfg.assume,
             warmup=cfg.warmup,
             sources_dir=work / "modules",
-            stale_check={"node": str(node), "version": fp.node, "files": stale_files_of(s)},
+            stale_check={**stale_check, "files": stale_files_of(s)},
         )
 
     doc = Doctor(

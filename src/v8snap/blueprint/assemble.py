@@ -56,7 +56,10 @@ class Blueprint:
         warmup: JS snippets run once at build time after initialization (``warmUp`` in js/loader/boot.js).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
             "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.doctor.meta.stat_stamp`); a
-            mismatch warns once and runs the app plainly.
+            mismatch warns once and runs the app plainly. Optional ``"symlinkProbe"``: a symlink the loader
+            resolves with node's resolver to see ``--preserve-symlinks``
+            (:func:`v8snap.graph.layout.symlink_probe`);
+            under it the app runs plainly, without a warning.
     """
 
     graph: ModuleGraph

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from v8snap.errors import AppError
 from v8snap.graph.entry import find_entry
+from v8snap.graph.layout import refuse_unsupported
 from v8snap.graph.model import ModuleGraph, ModuleInfo, ModuleKind, Resolution, module_key
 from v8snap.graph.parse import ParsedModule, parse_source
 from v8snap.graph.resolve import ResolveRequest, resolve_batch
@@ -245,10 +246,12 @@ def discover_graph(
 
     Raises:
         AppError: no usable entry point, or an ``include`` pattern that is not relative.
+        UnsupportedLayoutError: Yarn Plug'n'Play (:mod:`v8snap.graph.layout`).
         GraphError: a trace run failed (timeout, no trace, uncaught exception at startup) or the resolver
             helper failed.
     """
     root = root.resolve()
+    refuse_unsupported(root)
     entry_path = _entry_path(root, entry, node)
     runs = [
         trace_app(root, entry_path, node=node, args=list(a), timeout=timeout, until=until, limit=limit)

@@ -21,11 +21,34 @@ def _read_package(root: Path) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
+def package_bins(pkg: dict[str, object]) -> dict[str, str]:
+    """The ``bin`` field of a package.json as npm reads it: name -> script path relative to the package.
+
+    A string ``bin`` is one bin named after the package (its scope dropped). Entries that are not strings
+    are ignored.
+    """
+    field = pkg.get("bin")
+    if isinstance(field, str):
+        name = str(pkg.get("name") or "").rsplit("/", 1)[-1]
+        return {name: field} if field.strip() else {}
+    if isinstance(field, dict):
+        return {str(k): v for k, v in field.items() if isinstance(v, str) and v.strip()}
+    return {}
+
+
+def _installed_package(root: Path) -> bool:
+    """``root`` is a package installed under a ``node_modules`` directory (not an app of its own)."""
+    return "node_modules" in root.parts
+
+
 def find_entry(root: Path, *, node: Path | None = None) -> Path:
     """Main module of the app at ``root``.
 
     Order: package.json ``main`` (resolved by Node, so ``"lib"`` or ``"lib/index"`` work as in
     ``require(root)``), else the first ``bin`` entry (a file path, as npm requires), else ``index.js``.
+    A package installed in ``node_modules`` that declares a ``bin`` (``v8snap build node_modules/typescript``)
+    is run through its bin, as npm runs it (``node_modules/.bin/tsc``): its ``main`` is a library entry. The
+    bin named after the package wins, else the first.
 
     Args:
         root: app directory.
@@ -43,6 +66,11 @@ def find_entry(root: Path, *, node: Path | None = None) -> Path:
         raise AppError(f"app root is not a directory: {root}")
     pkg = _read_package(root)
     main = pkg.get("main")
+    bins = package_bins(pkg)
+    first_bin = next(iter(bins.values()), None)
+    if bins and _installed_package(root):
+        main = None  # the bin, below
+        first_bin = bins.get(str(pkg.get("name") or "").rsplit("/", 1)[-1]) or first_bin
     if isinstance(main, str) and main.strip():
         try:
             result = resolve_batch(
@@ -56,12 +84,6 @@ def find_entry(root: Path, *, node: Path | None = None) -> Path:
                 hint="fix package.json main or pass the entry explicitly",
             )
         return Path(result.resolved)
-    bin_field = pkg.get("bin")
-    first_bin: object = None
-    if isinstance(bin_field, str):
-        first_bin = bin_field
-    elif isinstance(bin_field, dict) and bin_field:
-        first_bin = next(iter(bin_field.values()))
     if isinstance(first_bin, str) and first_bin.strip():
         path = (root / first_bin).resolve()
         if not path.is_file():

@@ -51,6 +51,11 @@ def launcher_name(app_root: Path) -> str:
     return "app" if not name.strip(".") else name
 
 
+def launcher_path(cfg: SnapshotConfig) -> Path:
+    """``APP/.v8snap/bin/<launcher_name>``, or ``APP/.v8snap/bins/<bin>/bin/<bin>`` for a bin build."""
+    return cfg.out_dir / "bin" / (cfg.bin or launcher_name(cfg.app_root))
+
+
 @dataclass(frozen=True)
 class LauncherRule:
     """The launcher's staleness rule, as data: the script is rendered from it and ``verify`` evaluates it.
@@ -129,7 +134,12 @@ def render_launcher(
     blob, meta, exe = q(str(rule.blob)), q(str(rule.meta)), q(str(node))
     stale = " || ".join(f"[ {q(str(p))} -nt {meta} ]" for p in rule.newer_than_meta)
     tunables = TUNABLES_SH if cfg.huge_pages else ""
-    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", cfg.app_root.name)  # one line, whatever it holds
+    name = re.sub(
+        r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", cfg.bin or cfg.app_root.name
+    )  # one line, whatever it holds
+    # A bin: node is given node_modules/.bin/<bin> (the path the shell ran, "$0") as process.argv[1]; the
+    # loader takes it from V8SNAP_ARGV1 and removes that variable before any app code runs.
+    argv1 = "V8SNAP_ARGV1=$0\n    export V8SNAP_ARGV1\n    " if cfg.bin else ""
     warning = q(
         f"v8snap: snapshot of {name} is stale, damaged or missing; running without it (rebuild: v8snap build)"
     )
@@ -141,7 +151,7 @@ def render_launcher(
 if [ "${{V8SNAP_DISABLE:-}}" != 1 ] && [ -f {blob} ] && [ -f {meta} ] && ! {{ {stale}; }}; then
   case " $(wc -c <{blob} 2>/dev/null)" in
   *" {int(blob_size)}")
-{tunables}    exec {exe} --snapshot-blob {blob} -- "$@";;
+{tunables}    {argv1}exec {exe} --snapshot-blob {blob} -- "$@";;
   esac
 fi
 [ "${{V8SNAP_DISABLE:-}}" = 1 ] || printf '%s\\n' {warning} >&2
@@ -150,8 +160,8 @@ exec {exe} {q(str(entry))} "$@"
 
 
 def write_launcher(cfg: SnapshotConfig, meta: SnapshotMeta, node: Path, entry: Path) -> Path:
-    """Write ``APP/.v8snap/bin/<name>`` (mode 0755, atomically); return its path."""
-    path = cfg.out_dir / "bin" / launcher_name(cfg.app_root)
+    """Write the launcher at :func:`launcher_path` (mode 0755, atomically); return its path."""
+    path = launcher_path(cfg)
     # surrogateescape: a path that is not valid UTF-8 is written back as its own bytes.
     atomic_write_bytes(
         path,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import re
 
+from tree_sitter import Node
+
 from v8snap.rewrite.syntax import parse
 
 #: The global the rewrite calls (defined by ``js/prelude/registry.js``, answered by the loader).
@@ -31,6 +33,23 @@ def has_dynamic_import_hint(source: str) -> bool:
     return _HINT.search(source) is not None
 
 
+def _compiled_at_run_time(string: Node, data: bytes) -> bool:
+    """``string`` holds ``import(`` and is an argument of ``Function(...)``, ``new Function(...)`` or
+    ``eval(...)``: code compiled at run time."""
+    if not _HINT.search(data[string.start_byte : string.end_byte].decode("utf-8", "surrogateescape")):
+        return False
+    args = string.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type not in ("call_expression", "new_expression"):
+        return False
+    fn = call.child_by_field_name("function" if call.type == "call_expression" else "constructor")
+    return (
+        fn is not None
+        and fn.type == "identifier"
+        and data[fn.start_byte : fn.end_byte] in (b"Function", b"eval")
+    )
+
+
 def rewrite_dynamic_imports(key: str, source: str) -> str | None:
     """``source`` with each ``import(args)`` call made ``__v8snap_import("<key>", args)``.
 
@@ -41,7 +60,8 @@ def rewrite_dynamic_imports(key: str, source: str) -> str | None:
 
     Returns:
         The rewritten text (``source`` itself when there is no ``import()`` call), or None when the module
-        has an ``import(`` the parser cannot place (a syntax error in tree-sitter's view): such a module
+        has an ``import(`` the parser cannot place (a syntax error in tree-sitter's view) or one in a
+        string given to ``Function``/``new Function``/``eval`` (code compiled at run time): such a module
         must not go into the registry (its import would fail from the blob); it loads from disk.
     """
     if not has_dynamic_import_hint(source):
@@ -52,6 +72,10 @@ def rewrite_dynamic_imports(key: str, source: str) -> str | None:
     stack = [tree.root_node]
     while stack:
         node = stack.pop()
+        if node.type in ("string", "template_string") and _compiled_at_run_time(node, data):
+            # `new Function("m", "return import(m)")` (prettier's bin): code compiled from a string by a
+            # function in the blob inherits its missing import callback, and the string cannot be routed.
+            return None
         if node.type == "call_expression":
             fn = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")

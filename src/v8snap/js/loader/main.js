@@ -1,6 +1,6 @@
 // @ts-check
 // Starting the app from the blob.
-/* global __v8snap_profiler, __v8snap_enableCodeCache, __v8snap_sea */
+/* global __v8snap_profiler, __v8snap_enableCodeCache, __v8snap_sea, __v8snap_keepsSymlinks */
 /* exported __v8snap_main */
 
 /**
@@ -9,7 +9,7 @@
  */
 function __v8snap_main(shared, staleReason) {
   'use strict';
-  const { state, runtime, Module, config } = shared;
+  const { state, runtime, Module, path, config } = shared;
   const nodeRequire = state.realRequire; // (not `require(...)`: see js/README.md, "snapshot script parts")
 
   // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
@@ -18,9 +18,13 @@ function __v8snap_main(shared, staleReason) {
     runtime.prof = prof;
     if (prof) prof.mark('loader start');
     const entry = state.filenameOf(config.entry);
+    // A bin's launcher (launch/launcher.py) passes the path it was run by (node_modules/.bin/<bin>), which is
+    // what node gives as argv[1] when that path is run directly; the main module is still the bin's script.
+    const argv1 = process.env.V8SNAP_ARGV1;
+    delete process.env.V8SNAP_ARGV1;
     // A single executable (sea-boot.js, only in `v8snap sea` scripts) has the binary as argv[1]: replace it.
     const sea = typeof __v8snap_sea === 'function' && __v8snap_sea(state);
-    process.argv.splice(1, sea ? 1 : 0, entry);
+    process.argv.splice(1, sea ? 1 : 0, argv1 ? path.resolve(argv1) : entry);
     // A plain run has no --snapshot-blob in execArgv; child_process.fork() passes execArgv on, and a
     // forked child must not boot from this blob.
     const i = process.execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
@@ -29,17 +33,20 @@ function __v8snap_main(shared, staleReason) {
       blob = process.execArgv[i] === '--snapshot-blob' ? process.execArgv[i + 1] : process.execArgv[i].slice(16);
       process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
     }
-    const stale = staleReason();
+    const symlinks = __v8snap_keepsSymlinks(shared);
+    const stale = staleReason() || (symlinks === null ? `${config.staleCheck.symlinkProbe} is gone` : '');
     if (prof) prof.mark('stat');
-    if (stale) {
+    if (stale || symlinks) {
       // Healthy modules' load-time effects (globals they set) live in this heap: only a fresh process is
       // a plain run. Same stdio, same exit code; a signal that killed the child kills us the same way.
       // One line, whatever a path holds (control characters shown as '?').
       // eslint-disable-next-line no-control-regex
       const why = stale.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?');
-      process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
+      // With --preserve-symlinks it is the documented behaviour, not a fault: no warning.
+      if (stale) process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
       const { spawnSync } = nodeRequire('child_process');
-      const res = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+      const args = [...process.execArgv, entry, ...process.argv.slice(2)];
+      const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
       if (res.signal) process.kill(process.pid, res.signal);
       process.exit(res.status === null ? 1 : res.status);
     } else if (process.env.V8SNAP_DISABLE === '1') {

@@ -1,0 +1,3 @@
+const ugly = {a:1,
+  b:[1,2]}
+module.exports = ugly
