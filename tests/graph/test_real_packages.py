@@ -49,7 +49,6 @@ def test_lodash_and_ms(lodash_app: Path, node: Path) -> None:
     lodash = graph.modules["./node_modules/lodash/lodash.js"]
     assert lodash.kind == "cjs"
     assert lodash.size > 500_000
-    assert elapsed < 10
 
 
 @pytest.mark.real

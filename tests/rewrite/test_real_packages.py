@@ -57,7 +57,8 @@ def test_every_file_rewrites_or_is_norewrite(packages: Path) -> None:
     assert counts["rewritten"] > 30
 
 
-def test_typescript_is_fast(packages: Path) -> None:
+def test_typescript_prints_to_one_byte(packages: Path) -> None:
+    """The printer handles the largest module we know (8.5 MB); its time is benchmarks/doctor_bench.py's."""
     source = (packages / "typescript" / "lib" / "typescript.js").read_text("utf-8")
     start = time.perf_counter()
     res = rewrite_module(source, is_lazy=_is_lazy)
@@ -70,7 +71,7 @@ def test_typescript_is_fast(packages: Path) -> None:
         f"rewrite {rewrite_s:.2f}s, +strip+one-byte {total_s:.2f}s"
     )
     print(f"rewrites={len(res.rewrites)} norewrite={res.norewrite} chars {len(source)} -> {len(small)}")
-    assert total_s < 10
+    assert res.norewrite is None and len(small) < len(source)
 
 
 APP = """
