@@ -42,11 +42,17 @@ class ModuleInfo:
     resolved: dict[str, str] = field(default_factory=dict)
     load_order: int = -1
 
+    @property
+    def format(self) -> str:
+        """``esm`` | ``cjs`` | ``json`` | ``addon``: how node loads the module (issue 11's graph field)."""
+        return "addon" if self.kind == "native" else self.kind
+
     def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "size": self.size,
             "kind": self.kind,
+            "format": self.format,
             "imports": list(self.imports),
             "resolved": dict(self.resolved),
             "loadOrder": self.load_order,
