@@ -22,7 +22,10 @@ from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_write_bytes, read_source
 
 #: Keys whose definition goes into the registry (ESM and native addons load from disk).
-SNAPSHOT_KINDS = frozenset({"cjs", "json"})
+SNAPSHOT_KINDS = frozenset({"cjs", "json", "esm"})  # esm: converted (graph.esm), v8snap.esm
+
+#: v8snap-esm: JS that gives converted ES modules their semantics and serves them (after prelude.js).
+ESM_JS = ("esm-registry.js", "esm-hooks.js")
 
 #: Transform applied to a CJS module's source before it is wrapped: ``(key, source) -> source``.
 #: It raises :class:`NorewriteSignal` when the module must stay verbatim.
@@ -108,7 +111,7 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
     location checks from the blob see the original file and exact line and column, and the text is held
     once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
     """
-    if bp.sources_dir is None or kind != "cjs":
+    if bp.sources_dir is None or kind not in ("cjs", "esm"):
         return _definition(kind, source)
     source = _no_hashbang(source)
     try:
@@ -159,14 +162,15 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
     for key, info in bp.graph.modules.items():
         if info.kind not in SNAPSHOT_KINDS:
             continue
-        source = read_source(info.path)
+        # v8snap-esm: an ES module's definition is its conversion (v8snap.esm.prepare_graph)
+        source = bp.graph.esm[key].source if info.kind == "esm" else read_source(info.path)
         refused: str | None = None
         if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
             try:
                 source = bp.transform(key, source)
             except NorewriteSignal as sig:
                 refused = str(sig)
-        if info.kind == "cjs":
+        if info.kind in ("cjs", "esm"):
             # Verbatim modules too: an import() compiled by the builder fails at run time.
             routed = rewrite_dynamic_imports(key, source)
             if routed is None:  # build_app leaves such modules out of the graph (snapshot_graph)
@@ -243,9 +247,11 @@ def assemble(bp: Blueprint) -> Assembly:
         "assume": bp.assume,
         "warmup": list(bp.warmup),
         "staleCheck": bp.stale_check,
+        "esm": {k: list(c.names) for k, c in graph.esm.items()},  # v8snap-esm (js/esm-hooks.js)
     }
     parts = [
         js_path("prelude.js").read_text(encoding="utf-8"),
+        *(js_path(f).read_text(encoding="utf-8") for f in ESM_JS),
         js_path("loader.js").read_text(encoding="utf-8"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]

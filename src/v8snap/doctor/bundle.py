@@ -55,6 +55,7 @@ def write_bundle(
         OSError: a module file cannot be read or the bundle cannot be written.
     """
     prelude = js_path("prelude.js").read_text(encoding="utf-8")
+    prelude += "\n" + js_path("esm-registry.js").read_text(encoding="utf-8")  # v8snap-esm
     parts = [prelude, "globalThis.__v8snap_defs = {"]
     line = prelude.count("\n") + 2
     lines: list[list[object]] = []

@@ -86,6 +86,7 @@ class ModuleGraph:
             for static imports; the resolver map is built from these.
         notes: human-readable diagnostics from discovery (loads that failed during the trace, specifiers
             resolving outside the app root); not written to ``snapshot-deps.json``.
+        esm: ES module key -> :class:`v8snap.esm.convert.Converted` (set by :func:`v8snap.esm.prepare_graph`).
     """
 
     root: Path
@@ -93,6 +94,10 @@ class ModuleGraph:
     modules: dict[str, ModuleInfo]
     resolutions: list[Resolution] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # v8snap-esm: ES module key -> its registry definition and export names (v8snap.esm.prepare_graph);
+    # only the graph that goes into a blob has them.
+    esm: dict[str, Any] = field(default_factory=dict)
+    esm_on_disk: dict[str, str] = field(default_factory=dict)  # ES module key -> "CODE: why" it stays on disk
 
     def deps_of(self, key: str) -> list[str]:
         """Module keys ``key`` imports statically (built-ins and unresolved specifiers excluded)."""

@@ -184,6 +184,8 @@ function __v8snap_makeRuntime(state) {
       }
       return origResolveFilename.apply(this, arguments);
     };
+    // v8snap-esm: registry ES modules answer node's ESM loader (js/esm-hooks.js).
+    if (typeof __v8snap_esmServe === 'function') __v8snap_esmServe(state, runtime);
   };
 
   // Lazy requires made by healthy modules after deserialization go through their real Module.

@@ -62,6 +62,8 @@ function __v8snap_makeState(config, definitions) {
     restore: [],
   };
 
+  // v8snap-esm: converted ES modules reach this state (js/esm-registry.js).
+  if (typeof __v8snap_esmAttach === 'function') __v8snap_esmAttach(state);
   const root = config.root;
   state.filenameOf = (key) => root + key.slice(1);
   state.dirKeyOf = (key) => {
@@ -423,6 +425,8 @@ function __v8snap_makeState(config, definitions) {
 
   // ---- the build-time registry ------------------------------------------------------------------------
   state.lookup = function lookup(fromKey, request) {
+    // v8snap-esm: converted ES modules import by absolute filename (resolved at build time).
+    if (path.isAbsolute(request)) return state.keyOfFilename(request) ?? undefined;
     const hit = config.map[state.dirKeyOf(fromKey) + '\u0000' + request];
     if (hit !== undefined) return hit;
     // Built-in names as probed ('fs', 'fs/promises', and scheme-only ones such as 'node:sqlite').

@@ -1,0 +1,245 @@
+"""ES modules → registry definitions with node's semantics (issue 11; one code path for apps and embedding).
+
+esbuild converts the syntax (``js/esm/convert.js``); ``js/esm-registry.js`` gives the result node's semantics
+(namespaces with live bindings, CommonJS interop, ``export *`` conflicts, ``import.meta``). Each converted
+module's static imports are bound at build time to what node resolved them to under the import conditions
+(the trace's import records, :attr:`v8snap.graph.model.ModuleInfo.resolved`), so the registry never
+re-resolves an import with require's rules.
+
+What stays on disk (node loads it, which is always correct), with the reason code:
+
+* ``TOP_LEVEL_AWAIT``: the module (or, through its static imports, a module it waits on) uses top-level
+  ``await``; a registry definition runs synchronously, and ``require(esm)`` refuses such a module.
+* ``ESM_UNCONVERTIBLE``: esbuild refused the syntax, or its output has a shape the registry does not know.
+* ``ESM_UNRESOLVED``: a static import the trace did not resolve to a module of the graph or a built-in
+  (outside the app root, a ``data:`` URL, a native addon).
+* ``LIVE_BINDING``: it assigns an exported binding after its declaration and could be served through a
+  facade (an importer loaded from disk, ``import()``, the entry), which passes values, not bindings
+  (:mod:`v8snap.esm.live`).
+
+A converted module that imports an ES module staying on disk loads it with ``require(esm)`` at run time
+(node's own instance, live bindings); at build time that makes it deferred (``NOT_IN_SNAPSHOT``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from v8snap.esm.live import reassigned_exports
+from v8snap.esm.tools import ensure_esbuild, ensure_lexer
+from v8snap.graph.model import ModuleGraph
+from v8snap.node import run_helper
+from v8snap.util import read_source
+
+_BUILTIN = "node:"
+_FORMATS = {"esm": "esm", "cjs": "cjs", "json": "json"}
+
+
+@dataclass(frozen=True)
+class Converted:
+    """One ES module converted for the registry.
+
+    Attributes:
+        source: the definition body (``return __v8snap_esm(...)``), in place of the module's source.
+        names: the names its namespace exports (own exports, then those ``export *`` brings; sorted).
+    """
+
+    source: str
+    names: tuple[str, ...]
+
+
+@dataclass
+class EsmConversion:
+    """Result of :func:`convert_graph_modules`.
+
+    Attributes:
+        converted: key -> :class:`Converted`, for every ES module that goes into the registry.
+        refused: key -> ``"CODE: detail"`` for ES modules that stay on disk (codes in the module docstring).
+    """
+
+    converted: dict[str, Converted] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def _filename(graph: ModuleGraph, key: str) -> str:
+    return str(graph.root) + key[1:]
+
+
+def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
+    """Convert every ES module of ``graph`` (kind ``esm``) to a registry definition, in one node process.
+
+    Args:
+        graph: the module graph (its ES modules' ``resolved`` hold the traced import resolutions).
+        node: node binary that runs esbuild and the lexer.
+
+    Returns:
+        The conversions and the refusals (see the module docstring for the rules).
+
+    Raises:
+        V8SnapError: esbuild or cjs-module-lexer could not be installed.
+        NodeProcessError: the helper failed.
+    """
+    keys = [k for k, m in graph.modules.items() if m.kind == "esm"]
+    out = EsmConversion()
+    if not keys:
+        return out
+    cjs_targets = sorted(
+        {
+            _filename(graph, t)
+            for k in keys
+            for t in graph.modules[k].resolved.values()
+            if t in graph.modules and graph.modules[t].kind == "cjs"
+        }
+    )
+    payload = {
+        "esbuild": str(ensure_esbuild(node)),
+        "lexer": str(ensure_lexer(node)),
+        "items": [
+            {"filename": _filename(graph, k), "source": read_source(graph.modules[k].path)} for k in keys
+        ],
+        "cjs": cjs_targets,
+    }
+    reply = run_helper(node, "esm/convert.js", payload, timeout=600)
+    cjs_names: dict[str, list[str]] = reply["cjsNames"]
+    raw: dict[str, dict[str, list[str] | str]] = {}
+    tables: dict[str, dict[str, list[object]]] = {}
+    for key, res in zip(keys, reply["results"], strict=True):
+        if "refuse" in res:
+            out.refused[key] = f"{res['refuse']['code']}: {res['refuse']['detail']}"
+            continue
+        table, why = _table(graph, key, res["specs"], cjs_names)
+        if why:
+            out.refused[key] = why
+            continue
+        raw[key] = res
+        tables[key] = table
+    _refuse_importers_of_disk(graph, raw, tables, out)
+    names = _export_names(graph, raw, cjs_names)
+    for key, res in raw.items():
+        head = (
+            f"return __v8snap_esm(module, require, __filename, {json.dumps(tables[key], ensure_ascii=True)}, "
+            'function (__v8snap_m, require, module) {"use strict";'
+        )
+        out.converted[key] = Converted(source=f"{head}\n{res['code']}\n}});", names=names[key])
+    return out
+
+
+def _table(
+    graph: ModuleGraph, key: str, specs: list[str], cjs_names: Mapping[str, list[str]]
+) -> tuple[dict[str, list[object]], str]:
+    """Import table of ``key``: spec -> [target filename or ``node:x``, format, lexer names or None]."""
+    table: dict[str, list[object]] = {}
+    resolved = graph.modules[key].resolved
+    for spec in specs:
+        target = resolved.get(spec, "")
+        if target.startswith(_BUILTIN):
+            table[spec] = [target, "builtin", None]
+            continue
+        info = graph.modules.get(target)
+        if info is None or info.kind not in _FORMATS:
+            return {}, f"ESM_UNRESOLVED: import {spec!r} resolves to {target or 'nothing the trace saw'}"
+        filename = _filename(graph, target)
+        names = cjs_names.get(filename) if info.kind == "cjs" else None
+        table[spec] = [filename, _FORMATS[info.kind], names]
+    return table, ""
+
+
+def _refuse_importers_of_disk(
+    graph: ModuleGraph,
+    raw: dict[str, dict[str, list[str] | str]],
+    tables: dict[str, dict[str, list[object]]],
+    out: EsmConversion,
+) -> None:
+    """To a fixpoint: an ES module importing one with top-level await stays on disk; so does one whose
+    reassigned exports a facade could serve (``LIVE_BINDING``)."""
+    root = str(graph.root)
+    reassigned = {k: reassigned_exports(graph.modules[k].path.read_bytes()) for k in raw if raw[k]["locals"]}
+    changed = True
+    while changed:
+        changed = False
+        for key in list(raw):
+            for spec, (target, fmt, _names) in tables[key].items():
+                tkey = "." + str(target)[len(root) :] if fmt == "esm" else ""
+                if tkey and tkey not in raw and out.refused.get(tkey, "").startswith("TOP_LEVEL_AWAIT"):
+                    out.refused[key] = f"TOP_LEVEL_AWAIT: imports {spec!r}, which waits (top-level await)"
+                    del raw[key]
+                    changed = True
+                    break
+        statically = {
+            "." + str(t)[len(root) :] for k in raw for (t, fmt, _n) in tables[k].values() if fmt == "esm"
+        }
+        for key in list(raw):
+            names = reassigned.get(key)
+            if not names:
+                continue
+            importers = [k for k, m in graph.modules.items() if key in m.resolved.values() and k != key]
+            through_facade = key == graph.entry or any(k not in raw for k in importers)
+            # an import() from a converted module goes through node's loader, hence a facade
+            through_facade = through_facade or any(
+                k in raw and key not in {"." + str(t)[len(root) :] for (t, _f, _n) in tables[k].values()}
+                for k in importers
+            )
+            if through_facade or key not in statically:
+                out.refused[key] = f"LIVE_BINDING: assigns exported {', '.join(names)} after loading"
+                del raw[key]
+                changed = True
+
+
+def _export_names(
+    graph: ModuleGraph, raw: Mapping[str, Mapping[str, object]], cjs_names: Mapping[str, list[str]]
+) -> dict[str, tuple[str, ...]]:
+    """Names of each converted module's namespace: own exports, plus ``export *`` names (not ``default``,
+    not own names; a name two stars bring is kept once here, the registry decides ambiguity at run time)."""
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def names_of(key: str, stack: frozenset[str]) -> tuple[str, ...]:
+        if key in memo:
+            return memo[key]
+        res = raw[key]
+        own = [str(n) for n in res["locals"]]  # type: ignore[attr-defined]
+        found = set(own)
+        for spec in res["stars"]:  # type: ignore[attr-defined]
+            target = graph.modules[key].resolved.get(spec, "")
+            info = graph.modules.get(target)
+            extra: list[str] = []
+            if info is not None and info.kind == "esm" and target in raw and target not in stack:
+                extra = list(names_of(target, stack | {key}))
+            elif info is not None and info.kind == "cjs":
+                extra = [*cjs_names.get(_filename(graph, target), []), "module.exports"]
+            found.update(n for n in extra if n != "default")
+        memo[key] = tuple(sorted(found))
+        return memo[key]
+
+    return {k: names_of(k, frozenset()) for k in raw}
+
+
+def prepare_graph(graph: ModuleGraph, *, node: Path) -> ModuleGraph:
+    """The part of ``graph`` whose ES modules can go into a blob, with their conversions attached.
+
+    Args:
+        graph: the graph that goes into the blob (before conversion).
+        node: node binary.
+
+    Returns:
+        The graph without the ES modules that stay on disk, with ``graph.esm`` (key -> :class:`Converted`)
+        and ``graph.esm_on_disk`` (each left-out ES module -> ``"CODE: detail"``) set.
+
+    Raises:
+        V8SnapError: esbuild or cjs-module-lexer could not be installed.
+    """
+    from dataclasses import replace
+
+    from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
+
+    conv = convert_graph_modules(graph, node=node)
+    for key, c in list(conv.converted.items()):
+        if rewrite_dynamic_imports(key, c.source) is None:
+            conv.refused[key] = "ESM_UNCONVERTIBLE: an import() the parser cannot place"
+            del conv.converted[key]
+    if not conv.refused and not conv.converted:
+        return graph
+    modules = {k: m for k, m in graph.modules.items() if m.kind != "esm" or k in conv.converted}
+    return replace(graph, modules=modules, esm=dict(conv.converted), esm_on_disk=dict(conv.refused))

@@ -1,0 +1,116 @@
+// @ts-check
+'use strict';
+// Convert ES modules to registry definitions (v8snap.esm.convert), and list the named exports node gives a
+// CommonJS module imported from ESM.
+// stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
+// stdout: {results: [{code, specs, locals, stars} | {refuse: {code, detail}}], cjsNames: {filename: [name]}}
+//
+// Syntax is esbuild's (format "cjs"); the semantics come from js/esm-registry.js, which the output calls:
+//   - esbuild's interop helpers __toESM / __toCommonJS / __reExport are bound to the registry's, so an
+//     import yields node's namespace (a CommonJS module: default = module.exports plus the lexer's names);
+//   - free `require`, `module`, `exports`, `__filename`, `__dirname` (not defined in an ES module) stay
+//     unbound; `import.meta` is the registry's per-module object;
+//   - `specs` are the static import specifiers in evaluation order (esbuild hoists them as node does);
+//     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`.
+const path = require('path');
+const fs = require('fs');
+const { createRequire } = require('module');
+
+const UNBOUND = ['require', 'module', 'exports', '__filename', '__dirname'];
+/** @type {Record<string, string>} */
+const define = { 'import.meta': '__v8snap_m.meta' };
+for (const name of UNBOUND) define[name] = '__v8snap_unbound_' + name;
+const HELPERS = ['__toESM', '__toCommonJS', '__reExport'];
+const REQUIRE_CALL = /\brequire\(("(?:[^"\\\n]|\\.)*")\)/g;
+const EXPORT_BLOCK = /^__export\([\w$]+, \{\n([\s\S]*?)\n\}\);$/m;
+const EXPORT_NAME = /^\s+("(?:[^"\\]|\\.)*"|[^\s:"]+): /;
+const STAR = /^__reExport\([\w$]+, require\(("(?:[^"\\\n]|\\.)*")\)/gm;
+
+/**
+ * @param {any} esbuild
+ * @param {{filename: string, source: string}} item
+ * @returns {{code: string, specs: string[], locals: string[], stars: string[]} | {refuse: {code: string, detail: string}}}
+ */
+function convert(esbuild, item) {
+  let out;
+  try {
+    out = esbuild.transformSync(item.source, {
+      format: 'cjs', loader: 'js', sourcefile: item.filename, target: 'node22', platform: 'node', define,
+      logLevel: 'silent', charset: 'utf8',
+    });
+  } catch (err) {
+    const first = (err.errors && err.errors[0]) || {};
+    const text = String(first.text || err.message);
+    const loc = first.location ? ` (line ${first.location.line})` : '';
+    const code = /top-level await/i.test(text) ? 'TOP_LEVEL_AWAIT' : 'ESM_UNCONVERTIBLE';
+    return { refuse: { code, detail: text + loc } };
+  }
+  let code = out.code;
+  for (const name of HELPERS) {
+    if (!code.includes(name)) continue;
+    const decl = new RegExp(`^var ${name} = `, 'm');
+    if (!decl.test(code)) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: `esbuild helper ${name} not found` } };
+    // Keep esbuild's definition (other helpers may read it) under another name; ours is used.
+    code = code.replace(decl, `var ${name} = __v8snap_m.${name.slice(2)}, __v8snap_esbuild${name} = `);
+  }
+  const specs = [];
+  for (const m of code.matchAll(REQUIRE_CALL)) {
+    const spec = JSON.parse(m[1]);
+    if (!specs.includes(spec)) specs.push(spec);
+  }
+  const locals = [];
+  const block = code.match(EXPORT_BLOCK);
+  for (const line of block ? block[1].split('\n') : []) {
+    const m = line.match(EXPORT_NAME);
+    if (!m) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: `export list line: ${line.slice(0, 80)}` } };
+    locals.push(m[1].startsWith('"') ? JSON.parse(m[1]) : m[1]);
+  }
+  const stars = [...code.matchAll(STAR)].map((m) => JSON.parse(m[1]));
+  return { code, specs, locals, stars };
+}
+
+/**
+ * Names node's ESM loader gives a CommonJS module: cjs-module-lexer's exports, plus those of its
+ * re-exports (`module.exports = require('./x')`), resolved as require() would, recursively.
+ * @param {any} lexer
+ * @param {string} filename
+ * @param {Set<string>} seen
+ * @returns {string[]}
+ */
+function cjsNames(lexer, filename, seen) {
+  if (seen.has(filename)) return [];
+  seen.add(filename);
+  let result;
+  try {
+    result = lexer.parse(fs.readFileSync(filename, 'utf8'));
+  } catch {
+    return [];
+  }
+  const names = new Set(result.exports);
+  const req = createRequire(filename);
+  for (const spec of result.reexports) {
+    let target;
+    try {
+      target = req.resolve(spec);
+    } catch {
+      continue;
+    }
+    if (!path.isAbsolute(target) || !/\.(c?js)$/.test(target)) continue;
+    for (const n of cjsNames(lexer, target, seen)) names.add(n);
+  }
+  return [...names];
+}
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', () => {
+  const req = JSON.parse(input);
+  const esbuild = require(path.join(req.esbuild, 'node_modules', 'esbuild'));
+  const lexer = require(path.join(req.lexer, 'node_modules', 'cjs-module-lexer', 'lexer.js'));
+  const results = req.items.map((/** @type {{filename: string, source: string}} */ item) => convert(esbuild, item));
+  /** @type {Record<string, string[]>} */
+  const names = {};
+  for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set());
+  process.stdout.write(JSON.stringify({ results, cjsNames: names }));
+});
