@@ -25,7 +25,7 @@ from v8snap.util import atomic_write_bytes, read_source
 SNAPSHOT_KINDS = frozenset({"cjs", "json", "esm"})  # esm: converted (graph.esm), v8snap.esm
 
 #: v8snap-esm: JS that gives converted ES modules their semantics and serves them (after prelude.js).
-ESM_JS = ("esm-registry.js", "esm-hooks.js")
+ESM_JS = ("esm-registry.js", "esm-interop.js", "esm-hooks.js")
 
 #: Transform applied to a CJS module's source before it is wrapped: ``(key, source) -> source``.
 #: It raises :class:`NorewriteSignal` when the module must stay verbatim.
@@ -220,6 +220,8 @@ def assemble(bp: Blueprint) -> Assembly:
     defs: list[str] = []
     verbatim: dict[str, str] = {}
     for key, info, source, refused in snapshot_sources(bp):
+        if info.kind == "esm" and key not in bp.healthy:
+            continue  # v8snap-esm: a deferred ES module loads from disk (node's loader): v8snap.esm.convert
         if refused is not None:
             if key in bp.healthy:
                 raise SnapshotBuildError(
@@ -247,7 +249,8 @@ def assemble(bp: Blueprint) -> Assembly:
         "assume": bp.assume,
         "warmup": list(bp.warmup),
         "staleCheck": bp.stale_check,
-        "esm": {k: list(c.names) for k, c in graph.esm.items()},  # v8snap-esm (js/esm-hooks.js)
+        # v8snap-esm: export names of the registry's ES modules (js/esm-hooks.js)
+        "esm": {k: list(c.names) for k, c in graph.esm.items() if k in bp.healthy},
     }
     parts = [
         js_path("prelude.js").read_text(encoding="utf-8"),

@@ -55,7 +55,8 @@ def write_bundle(
         OSError: a module file cannot be read or the bundle cannot be written.
     """
     prelude = js_path("prelude.js").read_text(encoding="utf-8")
-    prelude += "\n" + js_path("esm-registry.js").read_text(encoding="utf-8")  # v8snap-esm
+    for name in ("esm-registry.js", "esm-interop.js"):  # v8snap-esm
+        prelude += "\n" + js_path(name).read_text(encoding="utf-8")
     parts = [prelude, "globalThis.__v8snap_defs = {"]
     line = prelude.count("\n") + 2
     lines: list[list[object]] = []

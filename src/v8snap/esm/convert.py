@@ -13,9 +13,16 @@ What stays on disk (node loads it, which is always correct), with the reason cod
 * ``ESM_UNCONVERTIBLE``: esbuild refused the syntax, or its output has a shape the registry does not know.
 * ``ESM_UNRESOLVED``: a static import the trace did not resolve to a module of the graph or a built-in
   (outside the app root, a ``data:`` URL, a native addon).
-* ``LIVE_BINDING``: it assigns an exported binding after its declaration and could be served through a
-  facade (an importer loaded from disk, ``import()``, the entry), which passes values, not bindings
-  (:mod:`v8snap.esm.live`).
+* ``ESM_CJS_CYCLE``: it is in a cycle with a CommonJS module (ESM → CJS → ``require(esm)`` → ...): node
+  refuses that ``require`` (``ERR_REQUIRE_CYCLE_MODULE``), which a registry definition cannot reproduce.
+* ``LIVE_BINDING``: it assigns an exported binding after its declaration (:mod:`v8snap.esm.live`). Inside the
+  blob importers read bindings through getters (live), but an importer node loads from disk, ``import()``
+  and the entry reach it through a facade (``js/esm-hooks.js``), which passes values, and which importers
+  stay on disk is only known after the doctor.
+
+Only healthy ES modules go into the snapshot script: one that is deferred at build time loads from disk at
+run time (node's own loader: exact stack traces, evaluation order and bindings); see
+:func:`v8snap.blueprint.assemble.snapshot_sources`.
 
 A converted module that imports an ES module staying on disk loads it with ``require(esm)`` at run time
 (node's own instance, live bindings); at build time that makes it deferred (``NOT_IN_SNAPSHOT``).
@@ -104,7 +111,7 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
     }
     reply = run_helper(node, "esm/convert.js", payload, timeout=600)
     cjs_names: dict[str, list[str]] = reply["cjsNames"]
-    raw: dict[str, dict[str, list[str] | str]] = {}
+    raw: dict[str, dict[str, object]] = {}
     tables: dict[str, dict[str, list[object]]] = {}
     for key, res in zip(keys, reply["results"], strict=True):
         if "refuse" in res:
@@ -116,6 +123,7 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
             continue
         raw[key] = res
         tables[key] = table
+    _refuse_cjs_cycles(graph, raw, tables, out)
     _refuse_importers_of_disk(graph, raw, tables, out)
     names = _export_names(graph, raw, cjs_names)
     for key, res in raw.items():
@@ -123,7 +131,8 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
             f"return __v8snap_esm(module, require, __filename, {json.dumps(tables[key], ensure_ascii=True)}, "
             'function (__v8snap_m, require, module) {"use strict";'
         )
-        out.converted[key] = Converted(source=f"{head}\n{res['code']}\n}});", names=names[key])
+        tail = f"}}, {json.dumps(res['reexports'], ensure_ascii=True)});"
+        out.converted[key] = Converted(source=f"{head}\n{res['code']}\n{tail}", names=names[key])
     return out
 
 
@@ -147,14 +156,41 @@ def _table(
     return table, ""
 
 
-def _refuse_importers_of_disk(
+def _refuse_cjs_cycles(
     graph: ModuleGraph,
-    raw: dict[str, dict[str, list[str] | str]],
+    raw: dict[str, dict[str, object]],
     tables: dict[str, dict[str, list[object]]],
     out: EsmConversion,
 ) -> None:
-    """To a fixpoint: an ES module importing one with top-level await stays on disk; so does one whose
-    reassigned exports a facade could serve (``LIVE_BINDING``)."""
+    """ES modules in a strongly connected component (static imports, requires) holding a CJS module."""
+    from v8snap.doctor.engine import components
+
+    root = str(graph.root)
+    keys = list(graph.modules)
+    deps: dict[str, list[str]] = {}
+    for k in keys:
+        if k in tables:
+            targets = ["." + str(t)[len(root) :] for (t, fmt, _n) in tables[k].values() if fmt != "builtin"]
+            deps[k] = [t for t in targets if t in graph.modules]
+        else:
+            deps[k] = graph.deps_of(k)
+    for comp in components(keys, deps):
+        if len(comp) < 2 or not any(graph.modules[k].kind == "cjs" for k in comp):
+            continue
+        for k in comp:
+            if k in raw:
+                out.refused[k] = "ESM_CJS_CYCLE: in a cycle with a CommonJS module (require(esm) in a cycle)"
+                del raw[k]
+
+
+def _refuse_importers_of_disk(
+    graph: ModuleGraph,
+    raw: dict[str, dict[str, object]],
+    tables: dict[str, dict[str, list[object]]],
+    out: EsmConversion,
+) -> None:
+    """To a fixpoint: an ES module importing one with top-level await stays on disk; so does one that
+    reassigns its exports (``LIVE_BINDING``)."""
     root = str(graph.root)
     reassigned = {k: reassigned_exports(graph.modules[k].path.read_bytes()) for k in raw if raw[k]["locals"]}
     changed = True
@@ -168,21 +204,9 @@ def _refuse_importers_of_disk(
                     del raw[key]
                     changed = True
                     break
-        statically = {
-            "." + str(t)[len(root) :] for k in raw for (t, fmt, _n) in tables[k].values() if fmt == "esm"
-        }
         for key in list(raw):
             names = reassigned.get(key)
-            if not names:
-                continue
-            importers = [k for k, m in graph.modules.items() if key in m.resolved.values() and k != key]
-            through_facade = key == graph.entry or any(k not in raw for k in importers)
-            # an import() from a converted module goes through node's loader, hence a facade
-            through_facade = through_facade or any(
-                k in raw and key not in {"." + str(t)[len(root) :] for (t, _f, _n) in tables[k].values()}
-                for k in importers
-            )
-            if through_facade or key not in statically:
+            if names:
                 out.refused[key] = f"LIVE_BINDING: assigns exported {', '.join(names)} after loading"
                 del raw[key]
                 changed = True
@@ -191,29 +215,53 @@ def _refuse_importers_of_disk(
 def _export_names(
     graph: ModuleGraph, raw: Mapping[str, Mapping[str, object]], cjs_names: Mapping[str, list[str]]
 ) -> dict[str, tuple[str, ...]]:
-    """Names of each converted module's namespace: own exports, plus ``export *`` names (not ``default``,
-    not own names; a name two stars bring is kept once here, the registry decides ambiguity at run time)."""
-    memo: dict[str, tuple[str, ...]] = {}
+    """Names of each converted module's namespace, as node links them: own exports, plus what each
+    ``export *`` brings (not ``default``, not own names), less names two stars bring from different
+    bindings (ambiguous). A binding is identified by (module key, name), followed through
+    ``export { x } from``. The registry applies the same rules at run time (``js/esm-registry.js``)."""
+    memo: dict[str, dict[str, tuple[str, str]]] = {}
 
-    def names_of(key: str, stack: frozenset[str]) -> tuple[str, ...]:
+    def target_of(key: str, spec: str) -> str:
+        return graph.modules[key].resolved.get(spec, "")
+
+    def bindings(key: str, stack: frozenset[str]) -> dict[str, tuple[str, str]]:
         if key in memo:
             return memo[key]
         res = raw[key]
-        own = [str(n) for n in res["locals"]]  # type: ignore[attr-defined]
-        found = set(own)
+        reexports: Mapping[str, list[str]] = res["reexports"]  # type: ignore[assignment]
+        out: dict[str, tuple[str, str]] = {}
+        for name in res["locals"]:  # type: ignore[attr-defined]
+            origin = (key, str(name))
+            if name in reexports:
+                spec, imported = reexports[name]
+                target = target_of(key, spec)
+                if target in raw and target not in stack:
+                    origin = bindings(target, stack | {key}).get(imported, (target, imported))
+                else:
+                    origin = (target, imported)
+            out[str(name)] = origin
+        ambiguous: set[str] = set()
         for spec in res["stars"]:  # type: ignore[attr-defined]
-            target = graph.modules[key].resolved.get(spec, "")
+            target = target_of(key, spec)
             info = graph.modules.get(target)
-            extra: list[str] = []
+            brought: dict[str, tuple[str, str]] = {}
             if info is not None and info.kind == "esm" and target in raw and target not in stack:
-                extra = list(names_of(target, stack | {key}))
+                brought = bindings(target, stack | {key})
             elif info is not None and info.kind == "cjs":
-                extra = [*cjs_names.get(_filename(graph, target), []), "module.exports"]
-            found.update(n for n in extra if n != "default")
-        memo[key] = tuple(sorted(found))
-        return memo[key]
+                names = [*cjs_names.get(_filename(graph, target), []), "module.exports"]
+                brought = {n: (target, n) for n in names}
+            for name, origin in brought.items():
+                if name == "default" or name in ambiguous or name in res["locals"]:  # type: ignore[operator]
+                    continue
+                if name in out and out[name] != origin:
+                    ambiguous.add(name)
+                    del out[name]
+                else:
+                    out[name] = origin
+        memo[key] = out
+        return out
 
-    return {k: names_of(k, frozenset()) for k in raw}
+    return {k: tuple(sorted(bindings(k, frozenset()))) for k in raw}
 
 
 def prepare_graph(graph: ModuleGraph, *, node: Path) -> ModuleGraph:

@@ -57,8 +57,31 @@ function __v8snap_esmServe(state, runtime) {
     return lines.join('\n');
   }
 
+  // import.meta.resolve(x) at run time for an x the build did not resolve: node's own answer, from a tiny
+  // real module next to the module (same directory: same base, package scope and conditions), loaded
+  // with require(esm); its file does not exist, the hooks answer for it.
+  const RESOLVER = 'v8snap-resolver:';
+  /** @type {Map<string, (s: string) => string>} */
+  const resolvers = new Map();
+  state.esmResolver = (/** @type {string} */ filename) => {
+    let fn = resolvers.get(filename);
+    if (fn === undefined) {
+      const url = require('url').pathToFileURL(filename).href;
+      fn = /** @type {(s: string) => string} */ (Module.createRequire(filename)(RESOLVER + url).default);
+      resolvers.set(filename, fn);
+    }
+    return fn;
+  };
+
   Module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (!specifier.startsWith(RESOLVER)) return nextResolve(specifier, context);
+      return { url: specifier.slice(RESOLVER.length) + '.v8snap-resolver.mjs', format: 'module', shortCircuit: true };
+    },
     load(url, context, nextLoad) {
+      if (url.endsWith('.v8snap-resolver.mjs')) {
+        return { format: 'module', source: 'export default (s) => import.meta.resolve(s);', shortCircuit: true };
+      }
       const key = runtime.enabled === false ? null : keyOf(url);
       if (key === null) return nextLoad(url, context);
       return { format: 'module', source: facade(key), shortCircuit: true };

@@ -35,19 +35,22 @@ function __v8snap_esmAttach(state) {
  * @param {string} filename
  * @param {Record<string, [string, string, string[] | null]>} table
  * @param {(m: any, imp: (spec: string) => any, mod: any) => void} body
+ * @param {Record<string, [string, string]>} reexports `export { x as name } from 'spec'`: name -> [spec, x]
  */
 // eslint-disable-next-line no-unused-vars
-function __v8snap_esm(module, require, filename, table, body) {
+function __v8snap_esm(module, require, filename, table, body, reexports) {
   'use strict';
   const E = __v8snap_esm;
   const ns = Object.create(null);
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   E.namespaces.set(ns, ns);
   module.exports = ns;
-  /** @type {Map<string, string>} name -> binding identity (export * conflicts) */
+  /** @type {Map<string, string | (() => string)>} name -> binding identity (export * conflicts) */
   const origin = new Map();
   E.origins.set(ns, origin);
   const ambiguous = new Set();
+  const local = new Set();
+  const imp = (/** @type {string} */ spec) => E.importOf(require, table, spec);
   /** @param {string[]} names @param {(n: string) => PropertyDescriptor} desc */
   const define = (names, desc) => {
     const all = new Map(Object.keys(ns).map((n) => [n, Object.getOwnPropertyDescriptor(ns, n)]));
@@ -59,22 +62,25 @@ function __v8snap_esm(module, require, filename, table, body) {
   let meta;
   const m = {
     toESM: (/** @type {any} */ x) => x,
-    toCommonJS(/** @type {any} */ local) {
-      const names = Object.keys(local);
-      for (const n of names) origin.set(n, E.id(ns) + ':' + n);
-      define(names, (n) => ({ get: /** @type {any} */ (Object.getOwnPropertyDescriptor(local, n)).get, enumerable: true, configurable: true }));
+    toCommonJS(/** @type {any} */ own) {
+      const names = Object.keys(own);
+      for (const n of names) {
+        local.add(n);
+        const re = reexports && reexports[n];
+        origin.set(n, re ? () => E.originOf(imp(re[0]), re[1]) : E.id(ns) + ':' + n);
+      }
+      define(names, (n) => ({ get: /** @type {any} */ (Object.getOwnPropertyDescriptor(own, n)).get, enumerable: true, configurable: true }));
       return ns;
     },
     reExport(/** @type {any} */ _target, /** @type {any} */ src) {
-      const from = E.origins.get(src);
       const add = [];
       for (const n of Object.keys(src)) {
-        if (n === 'default' || ambiguous.has(n)) continue;
-        const id = (from && from.get(n)) || E.id(src) + ':' + n;
+        if (n === 'default' || ambiguous.has(n) || local.has(n)) continue;
+        const id = E.originOf(src, n);
         if (!origin.has(n)) {
           origin.set(n, id);
           add.push(n);
-        } else if (origin.get(n) !== id && !origin.get(n).startsWith(E.id(ns) + ':')) {
+        } else if (E.originOf(ns, n) !== id) {
           ambiguous.add(n);
           origin.delete(n);
           delete ns[n];
@@ -86,7 +92,6 @@ function __v8snap_esm(module, require, filename, table, body) {
       return (meta ||= E.meta(filename, table));
     },
   };
-  const imp = (/** @type {string} */ spec) => E.importOf(require, table, spec);
   const shim = { set exports(/** @type {any} */ _v) {}, get exports() { return ns; } };
   body(m, imp, shim);
   Object.preventExtensions(ns);
@@ -110,56 +115,14 @@ __v8snap_esm.id = function id(/** @type {object} */ o) {
   if (v === undefined) this.ids.set(o, (v = 'm' + this.nextId++));
   return v;
 };
-__v8snap_esm.cjs = new Map(); // target -> [module.exports, namespace] (one namespace per module)
-/**
- * @param {(id: string) => any} require
- * @param {Record<string, [string, string, string[] | null]>} table
- * @param {string} spec
- */
-__v8snap_esm.importOf = function importOf(require, table, spec) {
-  const [to, format, names] = table[spec];
-  const ex = require(to);
-  if (format === 'esm') return this.namespaces.get(ex) || ex;
-  const hit = this.cjs.get(to);
-  if (hit && hit[0] === ex) return hit[1];
-  const ns = Object.create(null);
-  const keys = format === 'json' ? [] : format === 'builtin' ? Object.keys(ex) : names || [];
-  const own = ex !== null && (typeof ex === 'object' || typeof ex === 'function');
-  /** @type {Record<string, any>} */
-  const values = { default: ex };
-  if (format === 'cjs') values['module.exports'] = ex;
-  for (const k of keys) {
-    if (k === 'default' || k in values) continue;
-    let v;
-    try { v = own && Object.prototype.hasOwnProperty.call(ex, k) ? ex[k] : undefined; } catch { v = undefined; }
-    values[k] = v;
+/** Identity of the binding `name` of namespace `ns` (followed through `export { x } from`). */
+__v8snap_esm.originOf = function originOf(/** @type {any} */ ns, /** @type {string} */ name) {
+  const o = this.origins.get(ns);
+  const v = o && o.get(name);
+  if (typeof v === 'function') {
+    const id = v();
+    o.set(name, id);
+    return id;
   }
-  for (const k of Object.keys(values).sort()) {
-    Object.defineProperty(ns, k, { value: values[k], enumerable: true, writable: true });
-  }
-  Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
-  Object.preventExtensions(ns);
-  this.cjs.set(to, [ex, ns]);
-  return ns;
-};
-/** @param {string} filename @param {Record<string, [string, string, string[] | null]>} table */
-__v8snap_esm.meta = function meta(filename, table) {
-  const { pathToFileURL } = require('url');
-  const path = require('path');
-  const url = pathToFileURL(filename).href;
-  const state = __v8snap_esmState;
-  const o = Object.create(null);
-  o.dirname = path.dirname(filename);
-  o.filename = filename;
-  o.main = !!state && state.phase === 'runtime' && state.esmMain === filename;
-  o.resolve = function resolve(/** @type {string} */ spec) {
-    const hit = table[String(spec)];
-    if (hit) return hit[0].startsWith('node:') ? hit[0] : pathToFileURL(hit[0]).href;
-    if (require('module').isBuiltin(spec)) return spec.startsWith('node:') ? spec : 'node:' + spec;
-    if (/^[a-z][a-z0-9+.-]*:|^\.{0,2}\//i.test(spec)) return new URL(spec, url).href;
-    if (state && state.building()) state.violate('NOT_IN_SNAPSHOT', `import.meta.resolve(${spec})`);
-    return pathToFileURL(require('module').createRequire(filename).resolve(spec)).href;
-  };
-  o.url = url;
-  return o;
+  return v || this.id(ns) + ':' + name;
 };

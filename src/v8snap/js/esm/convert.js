@@ -11,7 +11,8 @@
 //   - free `require`, `module`, `exports`, `__filename`, `__dirname` (not defined in an ES module) stay
 //     unbound; `import.meta` is the registry's per-module object;
 //   - `specs` are the static import specifiers in evaluation order (esbuild hoists them as node does);
-//     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`.
+//     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`,
+//     `reexports` name -> [spec, imported name] for `export { x } from`.
 const path = require('path');
 const fs = require('fs');
 const { createRequire } = require('module');
@@ -24,19 +25,22 @@ const HELPERS = ['__toESM', '__toCommonJS', '__reExport'];
 const REQUIRE_CALL = /\brequire\(("(?:[^"\\\n]|\\.)*")\)/g;
 const EXPORT_BLOCK = /^__export\([\w$]+, \{\n([\s\S]*?)\n\}\);$/m;
 const EXPORT_NAME = /^\s+("(?:[^"\\]|\\.)*"|[^\s:"]+): /;
+const IMPORT_VAR = /^var ([\w$]+) = (?:__toESM\()?require\(("(?:[^"\\\n]|\\.)*")\)/gm;
+const REEXPORT_LINE = /^\s+("(?:[^"\\]|\\.)*"|[^\s:"]+): \(\) => ([\w$]+)(?:\.([\w$]+)|\[("(?:[^"\\]|\\.)*")\]),?$/;
 const STAR = /^__reExport\([\w$]+, require\(("(?:[^"\\\n]|\\.)*")\)/gm;
 
 /**
  * @param {any} esbuild
  * @param {{filename: string, source: string}} item
- * @returns {{code: string, specs: string[], locals: string[], stars: string[]} | {refuse: {code: string, detail: string}}}
+ * @returns {{code: string, specs: string[], locals: string[], stars: string[], reexports: Record<string, [string, string]>}
+ *   | {refuse: {code: string, detail: string}}}
  */
 function convert(esbuild, item) {
   let out;
   try {
     out = esbuild.transformSync(item.source, {
       format: 'cjs', loader: 'js', sourcefile: item.filename, target: 'node22', platform: 'node', define,
-      logLevel: 'silent', charset: 'utf8',
+      logLevel: 'silent', charset: 'utf8', keepNames: true, // keepNames: `export default function () {}` is named 'default'
     });
   } catch (err) {
     const first = (err.errors && err.errors[0]) || {};
@@ -66,7 +70,19 @@ function convert(esbuild, item) {
     locals.push(m[1].startsWith('"') ? JSON.parse(m[1]) : m[1]);
   }
   const stars = [...code.matchAll(STAR)].map((m) => JSON.parse(m[1]));
-  return { code, specs, locals, stars };
+  // `export { x as y } from './m.js'`: y is m's binding x (the same binding for export * conflicts).
+  /** @type {Record<string, string>} */
+  const importVars = {};
+  for (const m of code.matchAll(IMPORT_VAR)) importVars[m[1]] = JSON.parse(m[2]);
+  /** @type {Record<string, [string, string]>} */
+  const reexports = {};
+  for (const line of block ? block[1].split('\n') : []) {
+    const m = line.match(REEXPORT_LINE);
+    if (m && importVars[m[2]] !== undefined) {
+      reexports[m[1].startsWith('"') ? JSON.parse(m[1]) : m[1]] = [importVars[m[2]], m[3] || JSON.parse(m[4])];
+    }
+  }
+  return { code, specs, locals, stars, reexports };
 }
 
 /**
