@@ -47,7 +47,12 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
     _, report = built
     healthy = set(report.meta.healthy)
     # converted and initialized at build time: ESM <-> ESM, ESM -> CJS, export *, a package's ESM, .mjs
-    for key in ("./lib/starboth.js", "./lib/re-cjs.js", "./node_modules/esm-only/index.js", "./lib/via-mjs.mjs"):
+    for key in (
+        "./lib/starboth.js",
+        "./lib/re-cjs.js",
+        "./node_modules/esm-only/index.js",
+        "./lib/via-mjs.mjs",
+    ):
         assert key in healthy, key
     assert report.on_disk["./lib/tla.js"] == "ES module (TOP_LEVEL_AWAIT)"
     assert report.on_disk["./lib/tla-user.js"] == "ES module (TOP_LEVEL_AWAIT)"
