@@ -114,6 +114,8 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
     if bp.sources_dir is None or kind not in ("cjs", "esm"):
         return _definition(kind, source)
     source = _no_hashbang(source)
+    if kind == "esm":  # v8snap-esm: node names an ES module's frames by URL (file:///...)
+        filename = Path(filename).as_uri()
     try:
         data, encoding = source.encode("latin-1"), "latin1"
     except UnicodeEncodeError:  # not one-byte (rewrite off)

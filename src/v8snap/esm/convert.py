@@ -117,7 +117,7 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
         if "refuse" in res:
             out.refused[key] = f"{res['refuse']['code']}: {res['refuse']['detail']}"
             continue
-        table, why = _table(graph, key, res["specs"], cjs_names)
+        table, why = _table(graph, key, res["specs"], cjs_names, reply["moduleNames"])
         if why:
             out.refused[key] = why
             continue
@@ -132,20 +132,28 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
             'function (__v8snap_m, require, module) {"use strict";'
         )
         tail = f"}}, {json.dumps(res['reexports'], ensure_ascii=True)});"
-        out.converted[key] = Converted(source=f"{head}\n{res['code']}\n{tail}", names=names[key])
+        # one line with the module's first line: the converted code keeps the original line numbers
+        out.converted[key] = Converted(source=f"{head}{res['code']}\n{tail}", names=names[key])
     return out
 
 
 def _table(
-    graph: ModuleGraph, key: str, specs: list[str], cjs_names: Mapping[str, list[str]]
+    graph: ModuleGraph,
+    key: str,
+    specs: list[str],
+    cjs_names: Mapping[str, list[str]],
+    module_names: list[str],
 ) -> tuple[dict[str, list[object]], str]:
-    """Import table of ``key``: spec -> [target filename or ``node:x``, format, lexer names or None]."""
+    """Import table of ``key``: spec -> [target filename or ``node:x``, format, names or None].
+
+    Names: a CommonJS target's lexer names; ``node:module``'s keys (its ``createRequire`` serves the
+    registry at build time: ``js/esm-interop.js``)."""
     table: dict[str, list[object]] = {}
     resolved = graph.modules[key].resolved
     for spec in specs:
         target = resolved.get(spec, "")
         if target.startswith(_BUILTIN):
-            table[spec] = [target, "builtin", None]
+            table[spec] = [target, "builtin", module_names if target == "node:module" else None]
             continue
         info = graph.modules.get(target)
         if info is None or info.kind not in _FORMATS:

@@ -11,6 +11,7 @@ __v8snap_esm.cjs = new Map(); // target -> [module.exports, namespace] (one name
  */
 __v8snap_esm.importOf = function importOf(require, table, spec) {
   const [to, format, names] = table[spec];
+  if (to === 'node:module' && names) return this.builtinModule(names);
   const ex = require(to);
   if (format === 'esm') return this.namespaces.get(ex) || ex;
   const hit = this.cjs.get(to);
@@ -34,6 +35,38 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   Object.preventExtensions(ns);
   this.cjs.set(to, [ex, ns]);
   return ns;
+};
+/**
+ * node:module for converted ES modules. Its common use at load, `createRequire(import.meta.url)`, gives at
+ * build time the module's registry require (prelude.js makeRequire: what the trace saw it require is in
+ * the resolver map; anything else is a violation); any other use at build time is BUILTIN_UNSUPPORTED, as
+ * for CommonJS. After deserialization every name is node's own (createRequire included).
+ * @param {string[]} names keys of node:module (listed at build time by js/esm/convert.js)
+ */
+__v8snap_esm.builtinModule = function builtinModule(names) {
+  if (this.moduleNs) return this.moduleNs;
+  const state = __v8snap_esmState;
+  const building = () => state !== null && state.phase === 'build';
+  const real = () => {
+    if (building() && state.building()) state.violate('BUILTIN_UNSUPPORTED', 'module');
+    return require('module');
+  };
+  const createRequire = function createRequire(/** @type {string | URL} */ from) {
+    if (!building()) return require('module').createRequire(from);
+    const s = String(from);
+    const key = state.keyOfFilename(s.startsWith('file:') ? require('url').fileURLToPath(s) : s);
+    if (key === null) state.violate('BUILTIN_UNSUPPORTED', `module.createRequire(${s})`);
+    return state.makeRequire(key);
+  };
+  const ns = Object.create(null);
+  for (const k of ['default', ...names.filter((n) => n !== 'default')].sort()) {
+    const get = k === 'createRequire' ? () => (building() ? createRequire : real().createRequire)
+      : k === 'default' ? real : () => real()[k];
+    Object.defineProperty(ns, k, { enumerable: true, get });
+  }
+  Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
+  Object.preventExtensions(ns);
+  return (this.moduleNs = ns);
 };
 /** @param {string} filename @param {Record<string, [string, string, string[] | null]>} table */
 __v8snap_esm.meta = function meta(filename, table) {

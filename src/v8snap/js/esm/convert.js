@@ -3,7 +3,8 @@
 // Convert ES modules to registry definitions (v8snap.esm.convert), and list the named exports node gives a
 // CommonJS module imported from ESM.
 // stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
-// stdout: {results: [{code, specs, locals, stars} | {refuse: {code, detail}}], cjsNames: {filename: [name]}}
+// stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
+//          cjsNames: {filename: [name]}, moduleNames: keys of node:module (esm-interop.js builtinModule)}
 //
 // Syntax is esbuild's (format "cjs"); the semantics come from js/esm-registry.js, which the output calls:
 //   - esbuild's interop helpers __toESM / __toCommonJS / __reExport are bound to the registry's, so an
@@ -16,18 +17,21 @@
 const path = require('path');
 const fs = require('fs');
 const { createRequire } = require('module');
+const { layout } = require('./layout.js');
 
 const UNBOUND = ['require', 'module', 'exports', '__filename', '__dirname'];
 /** @type {Record<string, string>} */
 const define = { 'import.meta': '__v8snap_m.meta' };
 for (const name of UNBOUND) define[name] = '__v8snap_unbound_' + name;
 const HELPERS = ['__toESM', '__toCommonJS', '__reExport'];
-const REQUIRE_CALL = /\brequire\(("(?:[^"\\\n]|\\.)*")\)/g;
-const EXPORT_BLOCK = /^__export\([\w$]+, \{\n([\s\S]*?)\n\}\);$/m;
-const EXPORT_NAME = /^\s+("(?:[^"\\]|\\.)*"|[^\s:"]+): /;
-const IMPORT_VAR = /^var ([\w$]+) = (?:__toESM\()?require\(("(?:[^"\\\n]|\\.)*")\)/gm;
-const REEXPORT_LINE = /^\s+("(?:[^"\\]|\\.)*"|[^\s:"]+): \(\) => ([\w$]+)(?:\.([\w$]+)|\[("(?:[^"\\]|\\.)*")\]),?$/;
-const STAR = /^__reExport\([\w$]+, require\(("(?:[^"\\\n]|\\.)*")\)/gm;
+// esbuild's output is whitespace-minified (js/esm/layout.js lays it out again), so these match its
+// compact forms: `var __toESM=`, `__export(m_exports,{a:()=>a,"b-c":()=>import_x.y})`, ...
+const STR = '"(?:[^"\\\\\\n]|\\\\.)*"';
+const REQUIRE_CALL = new RegExp(`\\brequire\\((${STR})\\)`, 'g');
+const EXPORT_BLOCK = /(?:^|[;\n])__export\([\w$]+,\{([^]*?)\}\);/;
+const EXPORT_ENTRY = new RegExp(`(?:^|,)(${STR}|[\\w$]+):\\(\\)=>([\\w$]+)(?:\\.([\\w$]+)|\\[(${STR})\\])?(?=,|$)`, 'g');
+const IMPORT_VAR = new RegExp(`(?:^|[;\\n])var ([\\w$]+)=(?:__toESM\\()?require\\((${STR})\\)`, 'g');
+const STAR = new RegExp(`__reExport\\([\\w$]+,require\\((${STR})\\)`, 'g');
 
 /**
  * @param {any} esbuild
@@ -40,7 +44,8 @@ function convert(esbuild, item) {
   try {
     out = esbuild.transformSync(item.source, {
       format: 'cjs', loader: 'js', sourcefile: item.filename, target: 'node22', platform: 'node', define,
-      logLevel: 'silent', charset: 'utf8', keepNames: true, // keepNames: `export default function () {}` is named 'default'
+      logLevel: 'silent', charset: 'utf8', legalComments: 'none', minifyWhitespace: true, sourcemap: 'external',
+      keepNames: true, // `export default function () {}` is named 'default', as node names it
     });
   } catch (err) {
     const first = (err.errors && err.errors[0]) || {};
@@ -49,39 +54,39 @@ function convert(esbuild, item) {
     const code = /top-level await/i.test(text) ? 'TOP_LEVEL_AWAIT' : 'ESM_UNCONVERTIBLE';
     return { refuse: { code, detail: text + loc } };
   }
-  let code = out.code;
+  const min = out.code; // parsed below (esbuild's compact forms); `code` is laid out on the original lines
+  let code = layout(min, JSON.parse(out.map).mappings);
   for (const name of HELPERS) {
     if (!code.includes(name)) continue;
-    const decl = new RegExp(`^var ${name} = `, 'm');
+    const decl = new RegExp(`(^|[;\\n])var ${name}=`);
     if (!decl.test(code)) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: `esbuild helper ${name} not found` } };
     // Keep esbuild's definition (other helpers may read it) under another name; ours is used.
-    code = code.replace(decl, `var ${name} = __v8snap_m.${name.slice(2)}, __v8snap_esbuild${name} = `);
+    code = code.replace(decl, `$1var ${name}=__v8snap_m.${name.slice(2)},__v8snap_esbuild${name}=`);
   }
   const specs = [];
-  for (const m of code.matchAll(REQUIRE_CALL)) {
+  for (const m of min.matchAll(REQUIRE_CALL)) {
     const spec = JSON.parse(m[1]);
     if (!specs.includes(spec)) specs.push(spec);
   }
-  const locals = [];
-  const block = code.match(EXPORT_BLOCK);
-  for (const line of block ? block[1].split('\n') : []) {
-    const m = line.match(EXPORT_NAME);
-    if (!m) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: `export list line: ${line.slice(0, 80)}` } };
-    locals.push(m[1].startsWith('"') ? JSON.parse(m[1]) : m[1]);
-  }
-  const stars = [...code.matchAll(STAR)].map((m) => JSON.parse(m[1]));
-  // `export { x as y } from './m.js'`: y is m's binding x (the same binding for export * conflicts).
   /** @type {Record<string, string>} */
   const importVars = {};
-  for (const m of code.matchAll(IMPORT_VAR)) importVars[m[1]] = JSON.parse(m[2]);
+  for (const m of min.matchAll(IMPORT_VAR)) importVars[m[1]] = JSON.parse(m[2]);
+  const locals = [];
   /** @type {Record<string, [string, string]>} */
   const reexports = {};
-  for (const line of block ? block[1].split('\n') : []) {
-    const m = line.match(REEXPORT_LINE);
-    if (m && importVars[m[2]] !== undefined) {
-      reexports[m[1].startsWith('"') ? JSON.parse(m[1]) : m[1]] = [importVars[m[2]], m[3] || JSON.parse(m[4])];
+  const block = min.match(EXPORT_BLOCK);
+  if (block) {
+    let seen = 0;
+    for (const m of block[1].matchAll(EXPORT_ENTRY)) {
+      const name = m[1].startsWith('"') ? JSON.parse(m[1]) : m[1];
+      locals.push(name);
+      seen += m[0].length;
+      // `export { x as y } from './m.js'`: y is m's binding x (the same binding for export * conflicts).
+      if ((m[3] || m[4]) && importVars[m[2]] !== undefined) reexports[name] = [importVars[m[2]], m[3] || JSON.parse(m[4])];
     }
+    if (seen !== block[1].length) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: 'export list not understood' } };
   }
+  const stars = [...min.matchAll(STAR)].map((m) => JSON.parse(m[1]));
   return { code, specs, locals, stars, reexports };
 }
 
@@ -128,5 +133,5 @@ process.stdin.on('end', () => {
   /** @type {Record<string, string[]>} */
   const names = {};
   for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set());
-  process.stdout.write(JSON.stringify({ results, cjsNames: names }));
+  process.stdout.write(JSON.stringify({ results, cjsNames: names, moduleNames: Object.keys(require('module')) }));
 });
