@@ -56,6 +56,8 @@ function convert(esbuild, item) {
   }
   const min = out.code; // parsed below (esbuild's compact forms); `code` is laid out on the original lines
   let code = layout(min, JSON.parse(out.map).mappings);
+  // A hashbang (kept by esbuild on line 1) becomes a comment: the definition's head shares line 1.
+  if (code.startsWith('#!')) code = '//' + code.slice(2);
   for (const name of HELPERS) {
     if (!code.includes(name)) continue;
     const decl = new RegExp(`(^|[;\\n])var ${name}=`);
