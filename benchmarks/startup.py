@@ -6,7 +6,7 @@ Each app is copied to a temp dir, installed (npm ci from its lockfile), built wi
 output from the snapshot checked against a plain run, then timed: every round runs each variant once in
 turn (alternating, so noise hits all alike); medians and ratios are printed as a Markdown table.
 Targets (issue #2): typescript-app <= 0.45x plain; express-app <= 0.8x plain; demo <= 0.5x plain and
-<= 0.8x NODE_COMPILE_CACHE.
+<= 0.8x NODE_COMPILE_CACHE; prettier-app (issue 11) <= 0.5x plain and <= 0.7x NODE_COMPILE_CACHE.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ APPS = {
     "demo": (ROOT / "examples" / "demo-app", ["--routes", "--target", "es2022"]),
     "typescript-app": (ROOT / "benchmarks" / "apps" / "typescript-app", []),
     "express-app": (ROOT / "benchmarks" / "apps" / "express-app", []),
+    "prettier-app": (ROOT / "benchmarks" / "apps" / "prettier-app", []),
 }
 
 
