@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from v8snap.errors import SnapshotBuildError
+from v8snap.esm.convert import dynamic_imports
 from v8snap.graph.model import ModuleGraph, ModuleInfo
 from v8snap.node.helpers import js_path
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
@@ -253,6 +254,7 @@ def assemble(bp: Blueprint) -> Assembly:
         "staleCheck": bp.stale_check,
         # v8snap-esm: export names of the registry's ES modules (js/esm-hooks.js)
         "esm": {k: list(c.names) for k, c in graph.esm.items() if k in bp.healthy},
+        "esmImports": dynamic_imports(graph),
     }
     parts = [
         js_path("prelude.js").read_text(encoding="utf-8"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
+from v8snap.esm.convert import dynamic_imports
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_bytes
 
@@ -84,6 +85,7 @@ def write_bundle(
         "builderGlobals": builder_globals,
         "keys": keys,
         "lines": lines,
+        "esmImports": dynamic_imports(bp.graph),  # v8snap-esm
     }
     config_text = json.dumps(config)
     data = script_text.encode("utf-8", "surrogateescape")

@@ -3,6 +3,6 @@
 (build and run time) and ``js/esm-hooks.js`` (serving them through node's module hooks at run time).
 """
 
-from v8snap.esm.convert import Converted, EsmConversion, convert_graph_modules, prepare_graph
+from v8snap.esm.convert import Converted, EsmConversion, convert_graph_modules, dynamic_imports, prepare_graph
 
-__all__ = ["Converted", "EsmConversion", "convert_graph_modules", "prepare_graph"]
+__all__ = ["Converted", "EsmConversion", "convert_graph_modules", "dynamic_imports", "prepare_graph"]

@@ -35,7 +35,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from v8snap.esm.live import reassigned_exports
 from v8snap.esm.tools import ensure_esbuild, ensure_lexer
 from v8snap.graph.model import ModuleGraph
 from v8snap.node import run_helper
@@ -199,6 +198,8 @@ def _refuse_importers_of_disk(
 ) -> None:
     """To a fixpoint: an ES module importing one with top-level await stays on disk; so does one that
     reassigns its exports (``LIVE_BINDING``)."""
+    from v8snap.esm.live import reassigned_exports  # tree-sitter: only when building
+
     root = str(graph.root)
     reassigned = {k: reassigned_exports(graph.modules[k].path.read_bytes()) for k in raw if raw[k]["locals"]}
     changed = True
@@ -299,3 +300,17 @@ def prepare_graph(graph: ModuleGraph, *, node: Path) -> ModuleGraph:
         return graph
     modules = {k: m for k, m in graph.modules.items() if m.kind != "esm" or k in conv.converted}
     return replace(graph, modules=modules, esm=dict(conv.converted), esm_on_disk=dict(conv.refused))
+
+
+def dynamic_imports(graph: ModuleGraph) -> dict[str, dict[str, str]]:
+    """``import(spec)`` targets that are converted ES modules: key -> spec -> target key.
+
+    From the traced resolutions (:attr:`ModuleInfo.resolved`); served from the registry when the import
+    runs while building (``js/esm-registry.js`` ``esmImportAtBuild``).
+    """
+    out: dict[str, dict[str, str]] = {}
+    for key, info in graph.modules.items():
+        hits = {spec: t for spec, t in info.resolved.items() if t in graph.esm and t != key}
+        if hits:
+            out[key] = hits
+    return out

@@ -24,6 +24,20 @@ var __v8snap_esmState = null; // eslint-disable-line no-var
 // eslint-disable-next-line no-unused-vars
 function __v8snap_esmAttach(state) {
   __v8snap_esmState = state;
+  // import() while building, of an ES module of the registry (config.esmImports: key -> spec -> target,
+  // node's import resolution from the trace): the promise of its namespace, the module initialized here
+  // (a module that cannot be healthy makes the importer deferred, DEPENDS_ON_DEFERRED). Node would
+  // evaluate it a little later (after the importer's synchronous code); a healthy module has no effect
+  // at load that could tell the difference.
+  state.esmImportAtBuild = function esmImportAtBuild(/** @type {string} */ key, /** @type {any} */ spec, /** @type {any} */ options) {
+    const targets = (state.config.esmImports || {})[key];
+    const target = targets && typeof spec === 'string' && options === undefined ? targets[spec] : undefined;
+    if (target === undefined || !state.building()) return null;
+    const ex = state.instantiate(target);
+    const kids = (state.childKeys[key] ||= []);
+    if (!kids.includes(target)) kids.push(target);
+    return Promise.resolve(__v8snap_esm.namespaces.get(ex) || ex);
+  };
   // Definitions compiled apart (prelude.js __v8snap_source) see globals only; not enumerable, as
   // __v8snap_import: apps that list globals see what a plain run has.
   Object.defineProperty(globalThis, '__v8snap_esm', { value: __v8snap_esm, configurable: true, writable: true });
