@@ -28,7 +28,7 @@ function __v8snap_esmServe(state, runtime) {
   if (esm[entry] !== undefined) state.esmMain = state.filenameOf(entry);
   const serve = (/** @type {string} */ key) => {
     const ex = runtime.loadKey(key);
-    return __v8snap_esm.namespaces.get(ex) || ex;
+    return __v8snap_esm.byFile.get(state.filenameOf(key)) || __v8snap_esm.namespaces.get(ex) || ex;
   };
   Object.defineProperty(globalThis, Symbol.for('v8snap.esm'), { value: serve, configurable: true });
 

@@ -13,7 +13,7 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   const [to, format, names] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
   const ex = require(to);
-  if (format === 'esm') return this.namespaces.get(ex) || ex;
+  if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
   const hit = this.cjs.get(to);
   if (hit && hit[0] === ex) return hit[1];
   const ns = Object.create(null);

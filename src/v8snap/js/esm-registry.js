@@ -13,7 +13,7 @@
 //   - `export *` skips `default` and local names; a name two stars bring from different bindings is
 //     ambiguous and left out;
 //   - require() of a converted module (require(esm)) gets the namespace, with __esModule: true added when it
-//     has a default export and no __esModule of its own (node 24);
+//     has a default export and no __esModule of its own, or the value of its 'module.exports' export (node 24);
 //   - import.meta: url, filename, dirname, resolve(), main — run-time values (the app root is fixed by the
 //     fingerprint, so url/filename/dirname are constants).
 // No top-level 'use strict' (see prelude.js).
@@ -36,7 +36,7 @@ function __v8snap_esmAttach(state) {
     const ex = state.instantiate(target);
     const kids = (state.childKeys[key] ||= []);
     if (!kids.includes(target)) kids.push(target);
-    return Promise.resolve(__v8snap_esm.namespaces.get(ex) || ex);
+    return Promise.resolve(__v8snap_esm.byFile.get(state.filenameOf(target)) || __v8snap_esm.namespaces.get(ex) || ex);
   };
   // Definitions compiled apart (prelude.js __v8snap_source) see globals only; not enumerable, as
   // __v8snap_import: apps that list globals see what a plain run has.
@@ -58,6 +58,7 @@ function __v8snap_esm(module, require, filename, table, body, reexports) {
   const ns = Object.create(null);
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   E.namespaces.set(ns, ns);
+  E.byFile.set(filename, ns);
   module.exports = ns;
   /** @type {Map<string, string | (() => string)>} name -> binding identity (export * conflicts) */
   const origin = new Map();
@@ -109,7 +110,9 @@ function __v8snap_esm(module, require, filename, table, body, reexports) {
   const shim = { set exports(/** @type {any} */ _v) {}, get exports() { return ns; } };
   body(m, imp, shim);
   Object.preventExtensions(ns);
-  if ('default' in ns && !('__esModule' in ns)) {
+  if (Object.prototype.hasOwnProperty.call(ns, 'module.exports')) {
+    module.exports = ns['module.exports']; // what require(esm) returns then (node 24)
+  } else if ('default' in ns && !('__esModule' in ns)) {
     // What require(esm) returns (node 24): the namespace plus __esModule; imports still get `ns`.
     const view = Object.create(null);
     for (const n of ['__esModule', ...Object.keys(ns)].sort()) {
@@ -121,6 +124,7 @@ function __v8snap_esm(module, require, filename, table, body, reexports) {
   }
 }
 __v8snap_esm.namespaces = new WeakMap(); // module.exports of a converted module -> its namespace
+__v8snap_esm.byFile = new Map(); // filename -> namespace of its latest evaluation
 __v8snap_esm.origins = new WeakMap(); // namespace -> Map(name -> binding identity)
 __v8snap_esm.ids = new WeakMap();
 __v8snap_esm.nextId = 0;
