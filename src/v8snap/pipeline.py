@@ -20,6 +20,7 @@ from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import DoctorOptions, run_doctor
 from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.errors import GraphError
+from v8snap.esm import prepare_graph
 from v8snap.graph import discover_graph
 from v8snap.util import atomic_write_text, sha256_file
 
@@ -65,7 +66,8 @@ def library_fragment(
     if missing:
         raise GraphError(f"not loaded from {root}: {', '.join(sorted(missing))}")
     modules = {k: m for k, m in graph.modules.items() if k != entry_key}
-    graph = replace(graph, modules=modules)
+    graph = prepare_graph(replace(graph, modules=modules), node=node)  # v8snap-esm: ES modules converted
+    modules = graph.modules
     verdicts = probe_builtins(node)
     hashes = {k: sha256_file(m.path) for k, m in modules.items() if m.kind in SNAPSHOT_KINDS}
     transform_of = rewrite_transform(graph, "node", verdicts)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CI_APPS = ["handlebars", "express", "minimist", "chalk", "js-yaml"]
+CI_APPS = ["handlebars", "express", "minimist", "chalk", "js-yaml", "esm-cli", "esm-mixed"]
 
 
 def _corpus_module():

@@ -143,10 +143,17 @@ def test_esm_app(node: Path, fixture_app: App) -> None:
         "./lib/dyn.js": "esm",
     }
     assert graph.entry == "./main.js"
+    assert {k: m.to_json()["format"] for k, m in graph.modules.items()} == kinds
     got = triples(graph)
-    assert (".", "node:fs", "node:fs") in got
     assert ("./lib", "./legacy-dep.cjs", "./lib/legacy-dep.cjs") in got
-    assert (".", "./lib/dyn.js", "./lib/dyn.js") in got
+    # import resolutions (import conditions) belong to the ES module, not to the require resolver map
+    assert not any(req == "node:fs" for _, req, _ in got)
+    assert graph.modules["./main.js"].resolved == {
+        "node:fs": "node:fs",
+        "./lib/helper.js": "./lib/helper.js",
+        "./lib/legacy.cjs": "./lib/legacy.cjs",
+        "./lib/dyn.js": "./lib/dyn.js",
+    }
 
 
 def test_trace_args_runs_are_merged(node: Path, fixture_app: App) -> None:

@@ -31,6 +31,7 @@ from v8snap.doctor.meta import FileStamp, SnapshotMeta, stat_stamp
 from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
+from v8snap.esm import prepare_graph
 from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.graph.layout import detect_layout, symlink_probe
 from v8snap.graph.model import ModuleInfo
@@ -116,7 +117,8 @@ def _discover(cfg: SnapshotConfig, node: Path, say: Progress) -> tuple[ModuleGra
         until=cfg.trace_until,
         limit=cfg.trace_limit,
     )
-    return full_graph, snapshot_graph(full_graph, cfg.mode), time.perf_counter() - t
+    graph = prepare_graph(snapshot_graph(full_graph, cfg.mode), node=node)  # v8snap-esm: conversion
+    return full_graph, graph, time.perf_counter() - t
 
 
 def doctor_options(
@@ -448,9 +450,10 @@ def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> d
     for k, m in full_graph.modules.items():
         if k not in graph.modules:
             dev = mode == "dev" and not _in_node_modules(k)
-            out[k] = "app code in dev mode" if dev else "import() it cannot route"
-        elif m.kind == "esm":
-            out[k] = "ES module"
+            esm = graph.esm_on_disk.get(k, "").split(":")[0]  # v8snap-esm: TOP_LEVEL_AWAIT, ...
+            out[k] = (
+                "app code in dev mode" if dev else f"ES module ({esm})" if esm else "import() it cannot route"
+            )
         elif m.kind == "native":
             out[k] = "native addon"
         elif m.kind == "other":

@@ -17,13 +17,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 from v8snap.errors import SnapshotBuildError
+from v8snap.esm.convert import dynamic_imports
 from v8snap.graph.model import ModuleGraph, ModuleInfo
-from v8snap.node.helpers import js_part
+from v8snap.node.helpers import js_part, js_path
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_write_bytes, read_source
 
 #: Keys whose definition goes into the registry (ESM and native addons load from disk).
-SNAPSHOT_KINDS = frozenset({"cjs", "json"})
+SNAPSHOT_KINDS = frozenset({"cjs", "json", "esm"})  # esm: converted (graph.esm), v8snap.esm
+
+#: v8snap-esm: JS that gives converted ES modules their semantics and serves them (after prelude.js).
+ESM_JS = ("esm-registry.js", "esm-interop.js", "esm-hooks.js")
 
 #: Transform applied to a CJS module's source before it is wrapped: ``(key, source) -> source``.
 #: It raises :class:`NorewriteSignal` when the module must stay verbatim.
@@ -112,9 +116,11 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
     node's own location checks from the blob see the original file and exact line and column, and the text is
     held once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
     """
-    if bp.sources_dir is None or kind != "cjs":
+    if bp.sources_dir is None or kind not in ("cjs", "esm"):
         return _definition(kind, source)
     source = _no_hashbang(source)
+    if kind == "esm":  # v8snap-esm: node names an ES module's frames by URL (file:///...)
+        filename = Path(filename).as_uri()
     try:
         data, encoding = source.encode("latin-1"), "latin1"
     except UnicodeEncodeError:  # not one-byte (rewrite off)
@@ -163,14 +169,15 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
     for key, info in bp.graph.modules.items():
         if info.kind not in SNAPSHOT_KINDS:
             continue
-        source = read_source(info.path)
+        # v8snap-esm: an ES module's definition is its conversion (v8snap.esm.prepare_graph)
+        source = bp.graph.esm[key].source if info.kind == "esm" else read_source(info.path)
         refused: str | None = None
         if info.kind == "cjs" and bp.transform is not None and key not in bp.norewrite:
             try:
                 source = bp.transform(key, source)
             except NorewriteSignal as sig:
                 refused = str(sig)
-        if info.kind == "cjs":
+        if info.kind in ("cjs", "esm"):
             # Verbatim modules too: an import() compiled by the builder fails at run time.
             routed = rewrite_dynamic_imports(key, source)
             if routed is None:  # build_app leaves such modules out of the graph (snapshot_graph)
@@ -238,6 +245,8 @@ def assemble(bp: Blueprint) -> Assembly:
     defs: list[str] = []
     verbatim: dict[str, str] = {}
     for key, info, source, refused in snapshot_sources(bp):
+        if info.kind == "esm" and key not in bp.healthy:
+            continue  # v8snap-esm: a deferred ES module loads from disk (node's loader): v8snap.esm.convert
         if refused is not None:
             if key in bp.healthy:
                 raise SnapshotBuildError(
@@ -266,9 +275,13 @@ def assemble(bp: Blueprint) -> Assembly:
         "warmup": list(bp.warmup),
         "staleCheck": bp.stale_check,
         "sourceMapped": source_mapped(bp),
+        # v8snap-esm: export names of the registry's ES modules (js/esm-hooks.js)
+        "esm": {k: list(c.names) for k, c in graph.esm.items() if k in bp.healthy},
+        "esmImports": dynamic_imports(graph),
     }
     parts = [
         js_part("prelude"),
+        *(js_path(f).read_text(encoding="utf-8") for f in ESM_JS),
         js_part("loader"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]

@@ -15,7 +15,8 @@ from typing import Any
 
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
-from v8snap.node.helpers import js_part
+from v8snap.esm.convert import dynamic_imports
+from v8snap.node.helpers import js_part, js_path
 from v8snap.util import atomic_write_bytes
 
 
@@ -55,6 +56,8 @@ def write_bundle(
         OSError: a module file cannot be read or the bundle cannot be written.
     """
     prelude = js_part("prelude")
+    for name in ("esm-registry.js", "esm-interop.js"):  # v8snap-esm
+        prelude += "\n" + js_path(name).read_text(encoding="utf-8")
     parts = [prelude, "globalThis.__v8snap_defs = {"]
     line = prelude.count("\n") + 2
     lines: list[list[object]] = []
@@ -82,6 +85,7 @@ def write_bundle(
         "builderGlobals": builder_globals,
         "keys": keys,
         "lines": lines,
+        "esmImports": dynamic_imports(bp.graph),  # v8snap-esm
     }
     config_text = json.dumps(config)
     data = script_text.encode("utf-8", "surrogateescape")

@@ -195,7 +195,9 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
     out: dict[Resolution, None] = {}
     for run in runs:
         for rec in run.records:
-            if not rec.ok or rec.parent is None or not rec.resolved:
+            # v8snap-esm: the resolver map serves require(); import resolutions (other conditions) are
+            # per ES module (ModuleInfo.resolved) and go into its conversion (v8snap.esm).
+            if not rec.ok or rec.parent is None or not rec.resolved or rec.via == "import":
                 continue
             parent = keys.of(rec.parent)
             target = keys.target(rec.resolved)
@@ -204,6 +206,8 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
             if target in modules or target.startswith(_BUILTIN):
                 out[Resolution(_dir_key(parent), rec.request, target)] = None
     for info in modules.values():
+        if info.kind == "esm":
+            continue
         for spec, target in info.resolved.items():
             if target in modules or target.startswith(_BUILTIN):
                 out[Resolution(_dir_key(info.key), spec, target)] = None

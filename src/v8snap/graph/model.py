@@ -44,11 +44,18 @@ class ModuleInfo:
     resolved: dict[str, str] = field(default_factory=dict)
     load_order: int = -1
 
+    @property
+    def format(self) -> str:
+        """``esm`` | ``cjs`` | ``json`` | ``addon`` | ``other`` (an app's extension handler): how node loads
+        the module (issue 11's graph field)."""
+        return "addon" if self.kind == "native" else self.kind
+
     def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
             "size": self.size,
             "kind": self.kind,
+            "format": self.format,
             "imports": list(self.imports),
             "resolved": dict(self.resolved),
             "loadOrder": self.load_order,
@@ -84,6 +91,7 @@ class ModuleGraph:
             resolving outside the app root); not written to ``snapshot-deps.json``.
         later: keys of modules the trace saw load only after the first event-loop turn (a setImmediate,
             an awaited promise, a lazy plugin); not written to ``snapshot-deps.json``.
+        esm: ES module key -> :class:`v8snap.esm.convert.Converted` (set by :func:`v8snap.esm.prepare_graph`).
     """
 
     root: Path
@@ -92,6 +100,10 @@ class ModuleGraph:
     resolutions: list[Resolution] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     later: list[str] = field(default_factory=list)
+    # v8snap-esm: ES module key -> its registry definition and export names (v8snap.esm.prepare_graph);
+    # only the graph that goes into a blob has them.
+    esm: dict[str, Any] = field(default_factory=dict)
+    esm_on_disk: dict[str, str] = field(default_factory=dict)  # ES module key -> "CODE: why" it stays on disk
 
     def deps_of(self, key: str) -> list[str]:
         """Module keys ``key`` imports statically (built-ins and unresolved specifiers excluded)."""

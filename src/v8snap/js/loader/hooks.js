@@ -1,7 +1,7 @@
 // @ts-check
 // The require hook (Module._load and Module._resolveFilename answered from the snapshot), `import()` from
 // code compiled into the blob, and lazy requires made by healthy modules after deserialization.
-/* global __v8snap_userHooks */
+/* global __v8snap_userHooks, __v8snap_esmServe */
 /* exported __v8snap_hooks */
 
 /**
@@ -45,6 +45,8 @@ function __v8snap_hooks(shared, serve) {
       }
       return origResolveFilename.apply(this, arguments);
     };
+    // v8snap-esm: registry ES modules answer node's ESM loader (js/esm-hooks.js).
+    if (typeof __v8snap_esmServe === 'function') __v8snap_esmServe(state, runtime);
   };
 
   // Lazy requires made by healthy modules after deserialization go through their real Module.

@@ -15,7 +15,7 @@
 // Verification (`node script.js` with V8SNAP_VERIFY_OUT set): initialize each healthy candidate in order,
 // append one JSON line per event to that file, exit 0. Used by the first-version classifier.
 // No top-level 'use strict': it would make every module definition in the script strict.
-/* global __v8snap_recording, __v8snap_guardTools, __v8snap_installGuards, __v8snap_registry */
+/* global __v8snap_recording, __v8snap_guardTools, __v8snap_installGuards, __v8snap_registry, __v8snap_esmAttach */
 /* exported __v8snap_makeState */
 
 /**
@@ -113,6 +113,8 @@ function __v8snap_makeState(config, definitions) {
     childMs: 0,
   });
 
+  // v8snap-esm: converted ES modules reach this state (js/esm-registry.js).
+  if (typeof __v8snap_esmAttach === 'function') __v8snap_esmAttach(state);
   const root = config.root;
   state.filenameOf = (key) => root + key.slice(1);
   state.dirKeyOf = (key) => {

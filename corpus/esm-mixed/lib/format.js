@@ -1,0 +1,4 @@
+export const unit = "ms";
+export function format(n) {
+  return `${n.toLocaleString("en-US")} ${unit}`;
+}

@@ -1,0 +1,139 @@
+// @ts-check
+'use strict';
+// Convert ES modules to registry definitions (v8snap.esm.convert), and list the named exports node gives a
+// CommonJS module imported from ESM.
+// stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
+// stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
+//          cjsNames: {filename: [name]}, moduleNames: keys of node:module (esm-interop.js builtinModule)}
+//
+// Syntax is esbuild's (format "cjs"); the semantics come from js/esm-registry.js, which the output calls:
+//   - esbuild's interop helpers __toESM / __toCommonJS / __reExport are bound to the registry's, so an
+//     import yields node's namespace (a CommonJS module: default = module.exports plus the lexer's names);
+//   - free `require`, `module`, `exports`, `__filename`, `__dirname` (not defined in an ES module) stay
+//     unbound; `import.meta` is the registry's per-module object;
+//   - `specs` are the static import specifiers in evaluation order (esbuild hoists them as node does);
+//     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`,
+//     `reexports` name -> [spec, imported name] for `export { x } from`.
+const path = require('path');
+const fs = require('fs');
+const { createRequire } = require('module');
+const { layout } = require('./layout.js');
+
+const UNBOUND = ['require', 'module', 'exports', '__filename', '__dirname'];
+/** @type {Record<string, string>} */
+const define = { 'import.meta': '__v8snap_m.meta' };
+for (const name of UNBOUND) define[name] = '__v8snap_unbound_' + name;
+const HELPERS = ['__toESM', '__toCommonJS', '__reExport'];
+// esbuild's output is whitespace-minified (js/esm/layout.js lays it out again), so these match its
+// compact forms: `var __toESM=`, `__export(m_exports,{a:()=>a,"b-c":()=>import_x.y})`, ...
+const STR = '"(?:[^"\\\\\\n]|\\\\.)*"';
+const REQUIRE_CALL = new RegExp(`\\brequire\\((${STR})\\)`, 'g');
+const EXPORT_BLOCK = /(?:^|[;\n])__export\([\w$]+,\{([^]*?)\}\);/;
+const EXPORT_ENTRY = new RegExp(`(?:^|,)(${STR}|[\\w$]+):\\(\\)=>([\\w$]+)(?:\\.([\\w$]+)|\\[(${STR})\\])?(?=,|$)`, 'g');
+const IMPORT_VAR = new RegExp(`(?:^|[;\\n])var ([\\w$]+)=(?:__toESM\\()?require\\((${STR})\\)`, 'g');
+const STAR = new RegExp(`__reExport\\([\\w$]+,require\\((${STR})\\)`, 'g');
+
+/**
+ * @param {any} esbuild
+ * @param {{filename: string, source: string}} item
+ * @returns {{code: string, specs: string[], locals: string[], stars: string[], reexports: Record<string, [string, string]>}
+ *   | {refuse: {code: string, detail: string}}}
+ */
+function convert(esbuild, item) {
+  let out;
+  try {
+    out = esbuild.transformSync(item.source, {
+      format: 'cjs', loader: 'js', sourcefile: item.filename, target: 'node22', platform: 'node', define,
+      logLevel: 'silent', charset: 'utf8', legalComments: 'none', minifyWhitespace: true, sourcemap: 'external',
+      keepNames: true, // `export default function () {}` is named 'default', as node names it
+    });
+  } catch (err) {
+    const first = (err.errors && err.errors[0]) || {};
+    const text = String(first.text || err.message);
+    const loc = first.location ? ` (line ${first.location.line})` : '';
+    const code = /top-level await/i.test(text) ? 'TOP_LEVEL_AWAIT' : 'ESM_UNCONVERTIBLE';
+    return { refuse: { code, detail: text + loc } };
+  }
+  const min = out.code; // parsed below (esbuild's compact forms); `code` is laid out on the original lines
+  let code = layout(min, JSON.parse(out.map).mappings);
+  // A hashbang (kept by esbuild on line 1) becomes a comment: the definition's head shares line 1.
+  if (code.startsWith('#!')) code = '//' + code.slice(2);
+  for (const name of HELPERS) {
+    if (!code.includes(name)) continue;
+    const decl = new RegExp(`(^|[;\\n])var ${name}=`);
+    if (!decl.test(code)) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: `esbuild helper ${name} not found` } };
+    // Keep esbuild's definition (other helpers may read it) under another name; ours is used.
+    code = code.replace(decl, `$1var ${name}=__v8snap_m.${name.slice(2)},__v8snap_esbuild${name}=`);
+  }
+  const specs = [];
+  for (const m of min.matchAll(REQUIRE_CALL)) {
+    const spec = JSON.parse(m[1]);
+    if (!specs.includes(spec)) specs.push(spec);
+  }
+  /** @type {Record<string, string>} */
+  const importVars = {};
+  for (const m of min.matchAll(IMPORT_VAR)) importVars[m[1]] = JSON.parse(m[2]);
+  const locals = [];
+  /** @type {Record<string, [string, string]>} */
+  const reexports = {};
+  const block = min.match(EXPORT_BLOCK);
+  if (block) {
+    let seen = 0;
+    for (const m of block[1].matchAll(EXPORT_ENTRY)) {
+      const name = m[1].startsWith('"') ? JSON.parse(m[1]) : m[1];
+      locals.push(name);
+      seen += m[0].length;
+      // `export { x as y } from './m.js'`: y is m's binding x (the same binding for export * conflicts).
+      if ((m[3] || m[4]) && importVars[m[2]] !== undefined) reexports[name] = [importVars[m[2]], m[3] || JSON.parse(m[4])];
+    }
+    if (seen !== block[1].length) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: 'export list not understood' } };
+  }
+  const stars = [...min.matchAll(STAR)].map((m) => JSON.parse(m[1]));
+  return { code, specs, locals, stars, reexports };
+}
+
+/**
+ * Names node's ESM loader gives a CommonJS module: cjs-module-lexer's exports, plus those of its
+ * re-exports (`module.exports = require('./x')`), resolved as require() would, recursively.
+ * @param {any} lexer
+ * @param {string} filename
+ * @param {Set<string>} seen
+ * @returns {string[]}
+ */
+function cjsNames(lexer, filename, seen) {
+  if (seen.has(filename)) return [];
+  seen.add(filename);
+  let result;
+  try {
+    result = lexer.parse(fs.readFileSync(filename, 'utf8'));
+  } catch {
+    return [];
+  }
+  const names = new Set(result.exports);
+  const req = createRequire(filename);
+  for (const spec of result.reexports) {
+    let target;
+    try {
+      target = req.resolve(spec);
+    } catch {
+      continue;
+    }
+    if (!path.isAbsolute(target) || !/\.(c?js)$/.test(target)) continue;
+    for (const n of cjsNames(lexer, target, seen)) names.add(n);
+  }
+  return [...names];
+}
+
+let input = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', () => {
+  const req = JSON.parse(input);
+  const esbuild = require(path.join(req.esbuild, 'node_modules', 'esbuild'));
+  const lexer = require(path.join(req.lexer, 'node_modules', 'cjs-module-lexer', 'lexer.js'));
+  const results = req.items.map((/** @type {{filename: string, source: string}} */ item) => convert(esbuild, item));
+  /** @type {Record<string, string[]>} */
+  const names = {};
+  for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set());
+  process.stdout.write(JSON.stringify({ results, cjsNames: names, moduleNames: Object.keys(require('module')) }));
+});
