@@ -194,10 +194,9 @@ class VerifierPool:
     def _prepare(self, w: _Worker) -> None:
         assert self.bundle is not None
         if w.bundle != self.bundle.digest:
-            try:
+            # A worker that died at start: _wait_loaded reads its EOF and raises with its stderr.
+            with contextlib.suppress(BrokenPipeError):
                 w.send({"op": "load", "bundle": str(self.bundle.script), "config": str(self.bundle.config)})
-            except BrokenPipeError:
-                pass  # the worker died at start: _wait_loaded reads its EOF and raises with its stderr
             w.bundle = self.bundle.digest
             w.synced = 0
             self._wait_loaded(w)
