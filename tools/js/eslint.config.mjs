@@ -25,7 +25,14 @@ export default [
   {
     // Parts of one classic snapshot script (see src/v8snap/js/README.md): each file declares functions that
     // the other files of its part call; `/* global */` and `/* exported */` comments name them.
-    files: ['src/v8snap/js/prelude/*.js', 'src/v8snap/js/loader/*.js', 'src/v8snap/js/embed/runtime/*.js'],
+    // The single executable's sea-fs.js and sea-boot.js are joined before the prelude (v8snap/sea).
+    files: [
+      'src/v8snap/js/prelude/*.js',
+      'src/v8snap/js/loader/*.js',
+      'src/v8snap/js/embed/runtime/*.js',
+      'src/v8snap/js/sea-fs.js',
+      'src/v8snap/js/sea-boot.js',
+    ],
     languageOptions: { sourceType: 'script' },
     rules: { strict: ['error', 'function'] },
   },

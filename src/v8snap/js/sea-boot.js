@@ -11,9 +11,13 @@
 // - Native addons are written once to a per-user 0700 cache directory keyed by their sha256, checked
 //   before use, and loaded from there (as pkg, nexe and caxa do).
 
-// eslint-disable-next-line no-unused-vars
+/* global __v8snap_seaConfig, __v8snap_seaFs */
+/* exported __v8snap_sea */
+
+/** @param {any} state the loader's state (V8snapState: config.root, config.map, dirKeyOf, filenameOf) */
 function __v8snap_sea(state) {
   'use strict';
+  /** @type {typeof import('node:sea')} */
   let sea;
   try {
     sea = require('node:sea');
@@ -24,6 +28,7 @@ function __v8snap_sea(state) {
   // @ts-ignore defined by the SEA's main script (v8snap/sea.py)
   const cfg = __v8snap_seaConfig();
   const fp = cfg.fingerprint;
+  /** @type {Record<string, string>} */
   const here = { node: process.version, v8: process.versions.v8, arch: process.arch, platform: process.platform };
   const bad = Object.keys(here).filter((k) => fp[k] !== here[k]);
   if (bad.length) {
@@ -40,6 +45,7 @@ function __v8snap_sea(state) {
   const vfs = __v8snap_seaFs(root, Object.keys(assets), (k) => sea.getAsset(k));
 
   const addonPaths = Object.create(null);
+  /** @param {string} key */
   function addonFile(key) {
     if (addonPaths[key]) return addonPaths[key];
     const fs = require('fs');
@@ -71,11 +77,12 @@ function __v8snap_sea(state) {
     return file;
   }
 
+  /** @param {string} file */
   function dirKeyOfFile(file) {
     const k = vfs.keyOf(file);
     return k === null ? null : state.dirKeyOf(k);
   }
-  const kindOf = (key) => assets[key].kind;
+  const kindOf = (/** @type {string} */ key) => assets[key].kind;
   require('module').registerHooks({
     resolve(specifier, context, nextResolve) {
       let key = null;

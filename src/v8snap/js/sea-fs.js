@@ -7,7 +7,13 @@
 // the real `fs`. Writes are not intercepted (they reach the disk, where the root may not exist).
 // Runs in the deserialized process only (never in the builder).
 
-// eslint-disable-next-line no-unused-vars
+/* exported __v8snap_seaFs */
+
+/**
+ * @param {string} root the app's root directory (absolute)
+ * @param {string[]} keys the asset keys (app-relative paths: './node_modules/x/data.json')
+ * @param {(key: string) => ArrayBuffer} getAsset `node:sea` getAsset
+ */
 function __v8snap_seaFs(root, keys, getAsset) {
   'use strict';
   const fs = require('fs');
@@ -19,7 +25,7 @@ function __v8snap_seaFs(root, keys, getAsset) {
     for (let d = path.posix.dirname(k.slice(2)); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
   }
 
-  // The asset key of a path ('./a/b.json'), or null when it is not under the root.
+  /** The asset key of a path ('./a/b.json'), or null when it is not under the root. @param {unknown} p */
   function keyOf(p) {
     if (p instanceof URL) p = p.protocol === 'file:' ? require('url').fileURLToPath(p) : '';
     if (Buffer.isBuffer(p)) p = p.toString();
@@ -29,19 +35,22 @@ function __v8snap_seaFs(root, keys, getAsset) {
     if (!abs.startsWith(root + '/')) return null;
     return './' + abs.slice(root.length + 1);
   }
-  const isFile = (k) => k !== null && assets.has(k);
-  const isDir = (k) => k !== null && (k === '.' || dirs.has(k.slice(2)));
+  const isFile = (/** @type {string | null} */ k) => k !== null && assets.has(k);
+  const isDir = (/** @type {string | null} */ k) => k !== null && (k === '.' || dirs.has(k.slice(2)));
 
+  /** @param {string} k @param {any} [options] */
   function read(k, options) {
     const buf = Buffer.from(getAsset(k));
     const enc = typeof options === 'string' ? options : options && options.encoding;
     return enc ? buf.toString(enc) : buf;
   }
+  /** @param {string} syscall @param {unknown} p */
   function enoent(syscall, p) {
     const err = new Error(`ENOENT: no such file or directory, ${syscall} '${p}'`);
     Object.assign(err, { errno: -2, code: 'ENOENT', syscall, path: String(p) });
     return err;
   }
+  /** @param {string} k */
   function stats(k) {
     const file = isFile(k);
     const size = file ? getAsset(k).byteLength : 0;
@@ -54,6 +63,7 @@ function __v8snap_seaFs(root, keys, getAsset) {
       isSocket: () => false, isBlockDevice: () => false, isCharacterDevice: () => false,
     };
   }
+  /** @param {string} k */
   function listing(k) {
     const prefix = k === '.' ? '' : k.slice(2) + '/';
     const names = new Set();
@@ -66,10 +76,12 @@ function __v8snap_seaFs(root, keys, getAsset) {
     return [...names].sort();
   }
 
+  /** @type {Record<string, Function>} */
   const real = {};
+  /** @param {string} name @param {(...args: any[]) => any} fn */
   function wrap(name, fn) {
-    real[name] = fs[name];
-    fs[name] = fn;
+    real[name] = /** @type {any} */ (fs)[name];
+    /** @type {any} */ (fs)[name] = fn;
   }
   wrap('readFileSync', function readFileSync(p, options) {
     const k = keyOf(p);
@@ -80,7 +92,7 @@ function __v8snap_seaFs(root, keys, getAsset) {
     return isFile(k) || isDir(k) || real.existsSync.apply(fs, arguments);
   });
   for (const name of ['statSync', 'lstatSync']) {
-    wrap(name, function statSync(p, options) {
+    wrap(name, function statSync(p, _options) {
       const k = keyOf(p);
       if (isFile(k) || isDir(k)) return stats(k);
       return real[name].apply(fs, arguments);
@@ -118,7 +130,7 @@ function __v8snap_seaFs(root, keys, getAsset) {
     process.nextTick(done, null, data);
   });
   const realPromisesRead = fs.promises.readFile;
-  fs.promises.readFile = async function readFile(p, options) {
+  fs.promises.readFile = async function readFile(/** @type {unknown} */ p, /** @type {any} */ options) {
     const k = keyOf(p);
     return isFile(k) ? read(k, options) : realPromisesRead.apply(fs.promises, arguments);
   };

@@ -19,7 +19,7 @@ if (OUT && ROOT && isMainThread) {
   const seen = new Set();
   const append = fs.appendFileSync;
   const statSync = fs.statSync;
-  const note = (p) => {
+  const note = (/** @type {unknown} */ p) => {
     if (typeof p !== 'string' && !(p instanceof URL) && !Buffer.isBuffer(p)) return;
     let abs;
     try {
@@ -32,23 +32,23 @@ if (OUT && ROOT && isMainThread) {
     const st = statSync(abs, { throwIfNoEntry: false });
     if (st && st.isFile()) append(OUT, abs + '\n');
   };
-  const reading = (flags) => flags === undefined || flags === null || /^r(?!\+)/.test(String(flags)) || flags === 0;
+  const reading = (/** @type {unknown} */ flags) => flags === undefined || flags === null || /^r(?!\+)/.test(String(flags)) || flags === 0;
   for (const name of ['readFileSync', 'readFile', 'createReadStream']) {
-    const real = fs[name];
-    fs[name] = function (p) {
+    const real = /** @type {any} */ (fs)[name];
+    /** @type {any} */ (fs)[name] = function (/** @type {unknown} */ p) {
       note(p);
       return real.apply(this, arguments);
     };
   }
   for (const name of ['openSync', 'open']) {
-    const real = fs[name];
-    fs[name] = function (p, flags) {
+    const real = /** @type {any} */ (fs)[name];
+    /** @type {any} */ (fs)[name] = function (/** @type {unknown} */ p, /** @type {unknown} */ flags) {
       if (typeof flags === 'function' || reading(flags)) note(p);
       return real.apply(this, arguments);
     };
   }
   const realPromise = fs.promises.readFile;
-  fs.promises.readFile = function (p) {
+  fs.promises.readFile = function (/** @type {unknown} */ p) {
     note(p);
     return realPromise.apply(this, arguments);
   };

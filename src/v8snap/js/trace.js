@@ -39,7 +39,7 @@ if (OUT && isMainThread) {
   let uncaught = null;
   let written = false;
   const untilFile = UNTIL.startsWith('module:') ? UNTIL.slice(7) : null;
-  let stop = null; // set below: write the trace and exit
+  /** @type {(reason: string) => void} */ let stop = null; // set below: write the trace and exit
 
   /** @param {string} request */
   const builtinName = (request) => {
@@ -110,7 +110,7 @@ if (OUT && isMainThread) {
     });
   }
 
-  let firstTick = null;
+  /** @type {number | null} */ let firstTick = null;
   /** @param {string} reason */
   const write = (reason) => {
     if (written) return;

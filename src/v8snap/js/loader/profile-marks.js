@@ -1,3 +1,4 @@
+// @ts-check
 // v8snap profile marks (`v8snap profile`, src/v8snap/profile/): with V8SNAP_PROFILE=<file> the loader
 // sets a performance mark (`v8snap:<step>`) at each of its steps, times every module load (a span around
 // Module._load, its own time = total minus the loads nested in it) and writes both to <file> as JSON at
@@ -37,7 +38,7 @@ function __v8snap_profiler(state) {
       const inner = Module._load;
       const builtinsSeen = new Set();
       Module._load = function v8snapProfileLoad(request, parent, isMain) {
-        let label = request;
+        let label;
         try {
           if (Module.isBuiltin(request)) label = request.startsWith('node:') ? request : 'node:' + request;
           else label = Module._resolveFilename(request, parent, isMain);
