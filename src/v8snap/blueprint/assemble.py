@@ -19,15 +19,12 @@ from typing import Any, Literal
 from v8snap.errors import SnapshotBuildError
 from v8snap.esm.convert import dynamic_imports
 from v8snap.graph.model import ModuleGraph, ModuleInfo
-from v8snap.node.helpers import js_part, js_path
+from v8snap.node.helpers import js_part
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_write_bytes, read_source
 
 #: Keys whose definition goes into the registry (ESM and native addons load from disk).
 SNAPSHOT_KINDS = frozenset({"cjs", "json", "esm"})  # esm: converted (graph.esm), v8snap.esm
-
-#: v8snap-esm: JS that gives converted ES modules their semantics and serves them (after prelude.js).
-ESM_JS = ("esm-registry.js", "esm-interop.js", "esm-hooks.js")
 
 #: Transform applied to a CJS module's source before it is wrapped: ``(key, source) -> source``.
 #: It raises :class:`NorewriteSignal` when the module must stay verbatim.
@@ -275,13 +272,12 @@ def assemble(bp: Blueprint) -> Assembly:
         "warmup": list(bp.warmup),
         "staleCheck": bp.stale_check,
         "sourceMapped": source_mapped(bp),
-        # v8snap-esm: export names of the registry's ES modules (js/esm-hooks.js)
+        # v8snap-esm: export names of the registry's ES modules (js/loader/esm-hooks.js)
         "esm": {k: list(c.names) for k, c in graph.esm.items() if k in bp.healthy},
         "esmImports": dynamic_imports(graph),
     }
     parts = [
         js_part("prelude"),
-        *(js_path(f).read_text(encoding="utf-8") for f in ESM_JS),
         js_part("loader"),
         "__v8snap_boot(" + json.dumps(config, ensure_ascii=True) + ", {\n" + ",\n".join(defs) + "\n});\n",
     ]

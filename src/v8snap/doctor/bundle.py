@@ -16,7 +16,7 @@ from typing import Any
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
 from v8snap.esm.convert import dynamic_imports
-from v8snap.node.helpers import js_part, js_path
+from v8snap.node.helpers import js_part
 from v8snap.util import atomic_write_bytes
 
 
@@ -55,9 +55,7 @@ def write_bundle(
     Raises:
         OSError: a module file cannot be read or the bundle cannot be written.
     """
-    prelude = js_part("prelude")
-    for name in ("esm-registry.js", "esm-interop.js"):  # v8snap-esm
-        prelude += "\n" + js_path(name).read_text(encoding="utf-8")
+    prelude = js_part("prelude")  # with the ES module registry (prelude/esm-*.js)
     parts = [prelude, "globalThis.__v8snap_defs = {"]
     line = prelude.count("\n") + 2
     lines: list[list[object]] = []

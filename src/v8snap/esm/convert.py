@@ -1,10 +1,10 @@
 """ES modules → registry definitions with node's semantics (issue 11; one code path for apps and embedding).
 
-esbuild converts the syntax (``js/esm/convert.js``); ``js/esm-registry.js`` gives the result node's semantics
-(namespaces with live bindings, CommonJS interop, ``export *`` conflicts, ``import.meta``). Each converted
-module's static imports are bound at build time to what node resolved them to under the import conditions
-(the trace's import records, :attr:`v8snap.graph.model.ModuleInfo.resolved`), so the registry never
-re-resolves an import with require's rules.
+esbuild converts the syntax (``js/esm/convert.js``); ``js/prelude/esm-registry.js`` gives the result node's
+semantics (namespaces with live bindings, CommonJS interop, ``export *`` conflicts, ``import.meta``). Each
+converted module's static imports are bound at build time to what node resolved them to under the import
+conditions (the trace's import records, :attr:`v8snap.graph.model.ModuleInfo.resolved`), so the registry
+never re-resolves an import with require's rules.
 
 What stays on disk (node loads it, which is always correct), with the reason code:
 
@@ -17,8 +17,8 @@ What stays on disk (node loads it, which is always correct), with the reason cod
   refuses that ``require`` (``ERR_REQUIRE_CYCLE_MODULE``), which a registry definition cannot reproduce.
 * ``LIVE_BINDING``: it assigns an exported binding after its declaration (:mod:`v8snap.esm.live`). Inside the
   blob importers read bindings through getters (live), but an importer node loads from disk, ``import()``
-  and the entry reach it through a facade (``js/esm-hooks.js``), which passes values, and which importers
-  stay on disk is only known after the doctor.
+  and the entry reach it through a facade (``js/loader/esm-hooks.js``), which passes values, and which
+  importers stay on disk is only known after the doctor.
 
 Only healthy ES modules go into the snapshot script: one that is deferred at build time loads from disk at
 run time (node's own loader: exact stack traces, evaluation order and bindings); see
@@ -146,7 +146,7 @@ def _table(
     """Import table of ``key``: spec -> [target filename or ``node:x``, format, names or None].
 
     Names: a CommonJS target's lexer names; ``node:module``'s keys (its ``createRequire`` serves the
-    registry at build time: ``js/esm-interop.js``)."""
+    registry at build time: ``js/prelude/esm-interop.js``)."""
     table: dict[str, list[object]] = {}
     resolved = graph.modules[key].resolved
     for spec in specs:
@@ -227,7 +227,8 @@ def _export_names(
     """Names of each converted module's namespace, as node links them: own exports, plus what each
     ``export *`` brings (not ``default``, not own names), less names two stars bring from different
     bindings (ambiguous). A binding is identified by (module key, name), followed through
-    ``export { x } from``. The registry applies the same rules at run time (``js/esm-registry.js``)."""
+    ``export { x } from``. The registry applies the same rules at run time
+    (``js/prelude/esm-registry.js``)."""
     memo: dict[str, dict[str, tuple[str, str]]] = {}
 
     def target_of(key: str, spec: str) -> str:
@@ -306,7 +307,7 @@ def dynamic_imports(graph: ModuleGraph) -> dict[str, dict[str, str]]:
     """``import(spec)`` targets that are converted ES modules: key -> spec -> target key.
 
     From the traced resolutions (:attr:`ModuleInfo.resolved`); served from the registry when the import
-    runs while building (``js/esm-registry.js`` ``esmImportAtBuild``).
+    runs while building (``js/prelude/esm-registry.js`` ``esmImportAtBuild``).
     """
     out: dict[str, dict[str, str]] = {}
     for key, info in graph.modules.items():

@@ -2,8 +2,8 @@
 
 Inside the blob an importer reads a converted module's exports through getters, so later assignments are
 seen, as node's live bindings are. Across a facade (an importer node loads from disk, or ``import()``:
-``js/esm-hooks.js``) the values are those at the end of the module's evaluation; a module whose exported
-bindings change later is therefore kept on disk when a facade could serve it (code ``LIVE_BINDING``).
+``js/loader/esm-hooks.js``) the values are those at the end of the module's evaluation; a module whose
+exported bindings change later is therefore kept on disk when a facade could serve it (code ``LIVE_BINDING``).
 The test is syntactic and errs on the side of "assigned": any assignment, update or ``for (x of/in)`` to
 a name the module exports counts, whatever scope it is in.
 """

@@ -4,9 +4,9 @@
 // CommonJS module imported from ESM.
 // stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
 // stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
-//          cjsNames: {filename: [name]}, moduleNames: keys of node:module (esm-interop.js builtinModule)}
+//          cjsNames: {filename: [name]}, moduleNames: keys of node:module (prelude/esm-interop.js builtinModule)}
 //
-// Syntax is esbuild's (format "cjs"); the semantics come from js/esm-registry.js, which the output calls:
+// Syntax is esbuild's (format "cjs"); the semantics come from js/prelude/esm-registry.js, which the output calls:
 //   - esbuild's interop helpers __toESM / __toCommonJS / __reExport are bound to the registry's, so an
 //     import yields node's namespace (a CommonJS module: default = module.exports plus the lexer's names);
 //   - free `require`, `module`, `exports`, `__filename`, `__dirname` (not defined in an ES module) stay
@@ -65,6 +65,7 @@ function convert(esbuild, item) {
     // Keep esbuild's definition (other helpers may read it) under another name; ours is used.
     code = code.replace(decl, `$1var ${name}=__v8snap_m.${name.slice(2)},__v8snap_esbuild${name}=`);
   }
+  /** @type {string[]} */
   const specs = [];
   for (const m of min.matchAll(REQUIRE_CALL)) {
     const spec = JSON.parse(m[1]);

@@ -45,8 +45,8 @@ function __v8snap_hooks(shared, serve) {
       }
       return origResolveFilename.apply(this, arguments);
     };
-    // v8snap-esm: registry ES modules answer node's ESM loader (js/esm-hooks.js).
-    if (typeof __v8snap_esmServe === 'function') __v8snap_esmServe(state, runtime);
+    // v8snap-esm: registry ES modules answer node's ESM loader (loader/esm-hooks.js).
+    __v8snap_esmServe(state, runtime);
   };
 
   // Lazy requires made by healthy modules after deserialization go through their real Module.

@@ -22,8 +22,8 @@ function __v8snap_registry(state) {
     /** @param {string} key @param {any} specifier @param {any} options */
     value: function __v8snap_import(key, specifier, options) {
       if (state.dynamicImport !== null) return state.dynamicImport(state.filenameOf(key), specifier, options);
-      // v8snap-esm: an ES module of the registry is imported from the registry (js/esm-registry.js)
-      const served = state.esmImportAtBuild && state.esmImportAtBuild(key, specifier, options);
+      // v8snap-esm: an ES module of the registry is imported from the registry (prelude/esm-registry.js)
+      const served = state.esmImportAtBuild(key, specifier, options);
       if (served) return served;
       if (state.building()) state.violate('DYNAMIC_IMPORT', String(specifier));
       return Promise.reject(new Error(`v8snap: import(${JSON.stringify(String(specifier))}) at build time`));

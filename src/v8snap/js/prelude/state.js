@@ -76,6 +76,11 @@
  * @property {(key: string) => any} instantiate
  * @property {(key: string) => Function} makeRequire
  * @property {(onEvent: ((ev: object) => void) | null) => void} initAll
+ * @property {(key: string, spec: any, options: any) => Promise<any> | null} esmImportAtBuild import() of a
+ *   registry ES module while building (prelude/esm-registry.js); null when it is not one
+ * @property {string} [esmMain] filename of the ES module entry, at run time (loader/esm-hooks.js)
+ * @property {(filename: string) => (spec: string) => string} [esmResolver] node's import.meta.resolve for
+ *   a module's directory, at run time (loader/esm-hooks.js)
  */
 
 /**
@@ -113,8 +118,8 @@ function __v8snap_makeState(config, definitions) {
     childMs: 0,
   });
 
-  // v8snap-esm: converted ES modules reach this state (js/esm-registry.js).
-  if (typeof __v8snap_esmAttach === 'function') __v8snap_esmAttach(state);
+  // v8snap-esm: converted ES modules reach this state (prelude/esm-registry.js).
+  __v8snap_esmAttach(state);
   const root = config.root;
   state.filenameOf = (key) => root + key.slice(1);
   state.dirKeyOf = (key) => {

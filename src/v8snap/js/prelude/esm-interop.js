@@ -1,15 +1,18 @@
 // @ts-check
 // v8snap ES module interop (after esm-registry.js): what an import of a CommonJS module, a built-in or JSON
 // gives a converted ES module, and its import.meta -- node's rules, see esm-registry.js for the list.
-// No top-level 'use strict' (see prelude.js).
+// No top-level 'use strict' (see prelude/state.js).
+/* global __v8snap_esm */
 
-__v8snap_esm.cjs = new Map(); // target -> [module.exports, namespace] (one namespace per module)
+/** @type {Map<string, [any, any]>} target -> [module.exports, namespace] (one namespace per module) */
+__v8snap_esm.cjs = new Map();
 /**
  * @param {(id: string) => any} require
  * @param {Record<string, [string, string, string[] | null]>} table
  * @param {string} spec
  */
 __v8snap_esm.importOf = function importOf(require, table, spec) {
+  'use strict';
   const [to, format, names] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
   const ex = require(to);
@@ -44,17 +47,19 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
  * @param {string[]} names keys of node:module (listed at build time by js/esm/convert.js)
  */
 __v8snap_esm.builtinModule = function builtinModule(names) {
+  'use strict';
   if (this.moduleNs) return this.moduleNs;
-  const state = __v8snap_esmState;
+  const state = __v8snap_esm.state;
   const building = () => state !== null && state.phase === 'build';
+  const nodeRequire = require; // the builder's require (state.realRequire), not a call: js/README.md
   const real = () => {
     if (building() && state.building()) state.violate('BUILTIN_UNSUPPORTED', 'module');
-    return require('module');
+    return nodeRequire('module');
   };
   const createRequire = function createRequire(/** @type {string | URL} */ from) {
-    if (!building()) return require('module').createRequire(from);
+    if (!building()) return nodeRequire('module').createRequire(from);
     const s = String(from);
-    const key = state.keyOfFilename(s.startsWith('file:') ? require('url').fileURLToPath(s) : s);
+    const key = state.keyOfFilename(s.startsWith('file:') ? nodeRequire('url').fileURLToPath(s) : s);
     if (key === null) state.violate('BUILTIN_UNSUPPORTED', `module.createRequire(${s})`);
     return state.makeRequire(key);
   };
@@ -70,10 +75,12 @@ __v8snap_esm.builtinModule = function builtinModule(names) {
 };
 /** @param {string} filename @param {Record<string, [string, string, string[] | null]>} table */
 __v8snap_esm.meta = function meta(filename, table) {
-  const { pathToFileURL } = require('url');
-  const path = require('path');
+  'use strict';
+  const nodeRequire = require; // the builder's require (state.realRequire), not a call: js/README.md
+  const { pathToFileURL } = nodeRequire('url');
+  const path = nodeRequire('path');
   const url = pathToFileURL(filename).href;
-  const state = __v8snap_esmState;
+  const state = __v8snap_esm.state;
   const o = Object.create(null);
   o.dirname = path.dirname(filename);
   o.filename = filename;
@@ -81,10 +88,10 @@ __v8snap_esm.meta = function meta(filename, table) {
   o.resolve = function resolve(/** @type {string} */ spec) {
     const hit = table[String(spec)];
     if (hit) return hit[0].startsWith('node:') ? hit[0] : pathToFileURL(hit[0]).href;
-    if (require('module').isBuiltin(spec)) return spec.startsWith('node:') ? spec : 'node:' + spec;
+    if (nodeRequire('module').isBuiltin(spec)) return spec.startsWith('node:') ? spec : 'node:' + spec;
     if (/^[a-z][a-z0-9+.-]*:|^\.{0,2}\//i.test(spec)) return new URL(spec, url).href;
     if (state && state.building()) state.violate('NOT_IN_SNAPSHOT', `import.meta.resolve(${spec})`);
-    return state.esmResolver(filename)(spec); // js/esm-hooks.js: node's own resolution
+    return state.esmResolver(filename)(spec); // js/loader/esm-hooks.js: node's own resolution
   };
   o.url = url;
   return o;

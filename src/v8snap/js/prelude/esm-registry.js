@@ -1,6 +1,6 @@
 // @ts-check
 // v8snap ES module registry: the semantics of ES modules converted for the snapshot (v8snap.esm.convert).
-// Part of the snapshot script and of the verifier bundle, after prelude.js. A converted module's definition is
+// Part of the prelude (so of the snapshot script and of the verifier bundle). A converted module's definition is
 //   return __v8snap_esm(module, require, __filename, TABLE, function (__v8snap_m, require, module) {...})
 // where TABLE maps each static import specifier to [target, format, names]: the absolute filename (or
 // "node:x") node resolved it to under the import conditions (traced), its format, and for a CommonJS target
@@ -16,20 +16,20 @@
 //     has a default export and no __esModule of its own, or the value of its 'module.exports' export (node 24);
 //   - import.meta: url, filename, dirname, resolve(), main — run-time values (the app root is fixed by the
 //     fingerprint, so url/filename/dirname are constants).
-// No top-level 'use strict' (see prelude.js).
+// No top-level 'use strict' (see prelude/state.js).
 
-/** @type {any} */
-var __v8snap_esmState = null; // eslint-disable-line no-var
-/** prelude.js calls this with its state (the hook point). @param {any} state */
-// eslint-disable-next-line no-unused-vars
+/* exported __v8snap_esm, __v8snap_esmAttach */
+
+/** prelude/state.js calls this with its state (the hook point). @param {V8snapState} state */
 function __v8snap_esmAttach(state) {
-  __v8snap_esmState = state;
+  'use strict';
+  __v8snap_esm.state = state;
   // import() while building, of an ES module of the registry (config.esmImports: key -> spec -> target,
   // node's import resolution from the trace): the promise of its namespace, the module initialized here
   // (a module that cannot be healthy makes the importer deferred, DEPENDS_ON_DEFERRED). Node would
   // evaluate it a little later (after the importer's synchronous code); a healthy module has no effect
   // at load that could tell the difference.
-  state.esmImportAtBuild = function esmImportAtBuild(/** @type {string} */ key, /** @type {any} */ spec, /** @type {any} */ options) {
+  state.esmImportAtBuild = function esmImportAtBuild(key, spec, options) {
     const targets = (state.config.esmImports || {})[key];
     const target = targets && typeof spec === 'string' && options === undefined ? targets[spec] : undefined;
     if (target === undefined || !state.building()) return null;
@@ -44,22 +44,21 @@ function __v8snap_esmAttach(state) {
 }
 
 /**
- * @param {{exports: any}} module the registry module (its exports become the namespace)
+ * @param {{exports: any}} record the registry's module record (its exports become the namespace)
  * @param {(id: string) => any} require the definition's require (registry, then node's loader)
  * @param {string} filename
  * @param {Record<string, [string, string, string[] | null]>} table
  * @param {(m: any, imp: (spec: string) => any, mod: any) => void} body
  * @param {Record<string, [string, string]>} reexports `export { x as name } from 'spec'`: name -> [spec, x]
  */
-// eslint-disable-next-line no-unused-vars
-function __v8snap_esm(module, require, filename, table, body, reexports) {
+function __v8snap_esm(record, require, filename, table, body, reexports) {
   'use strict';
   const E = __v8snap_esm;
   const ns = Object.create(null);
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   E.namespaces.set(ns, ns);
   E.byFile.set(filename, ns);
-  module.exports = ns;
+  record.exports = ns;
   /** @type {Map<string, string | (() => string)>} name -> binding identity (export * conflicts) */
   const origin = new Map();
   E.origins.set(ns, origin);
@@ -111,7 +110,7 @@ function __v8snap_esm(module, require, filename, table, body, reexports) {
   body(m, imp, shim);
   Object.preventExtensions(ns);
   if (Object.prototype.hasOwnProperty.call(ns, 'module.exports')) {
-    module.exports = ns['module.exports']; // what require(esm) returns then (node 24)
+    record.exports = ns['module.exports']; // what require(esm) returns then (node 24)
   } else if ('default' in ns && !('__esModule' in ns)) {
     // What require(esm) returns (node 24): the namespace plus __esModule; imports still get `ns`.
     const view = Object.create(null);
@@ -120,27 +119,14 @@ function __v8snap_esm(module, require, filename, table, body, reexports) {
     }
     Object.defineProperty(view, Symbol.toStringTag, { value: 'Module' });
     E.namespaces.set(view, ns);
-    module.exports = view;
+    record.exports = view;
   }
 }
-__v8snap_esm.namespaces = new WeakMap(); // module.exports of a converted module -> its namespace
-__v8snap_esm.byFile = new Map(); // filename -> namespace of its latest evaluation
-__v8snap_esm.origins = new WeakMap(); // namespace -> Map(name -> binding identity)
-__v8snap_esm.ids = new WeakMap();
-__v8snap_esm.nextId = 0;
-__v8snap_esm.id = function id(/** @type {object} */ o) {
-  let v = this.ids.get(o);
-  if (v === undefined) this.ids.set(o, (v = 'm' + this.nextId++));
-  return v;
-};
-/** Identity of the binding `name` of namespace `ns` (followed through `export { x } from`). */
-__v8snap_esm.originOf = function originOf(/** @type {any} */ ns, /** @type {string} */ name) {
-  const o = this.origins.get(ns);
-  const v = o && o.get(name);
-  if (typeof v === 'function') {
-    const id = v();
-    o.set(name, id);
-    return id;
-  }
-  return v || this.id(ns) + ':' + name;
-};
+// The registry's tables, properties of the function (declarations hoist across the snapshot script, so these
+// run wherever the file is joined; nothing calls __v8snap_esm before __v8snap_boot at the script's end).
+/** @type {V8snapState | null} the state prelude/state.js attached (__v8snap_esmAttach) */
+__v8snap_esm.state = null;
+/** @type {WeakMap<object, any>} module.exports of a converted module -> its namespace */
+__v8snap_esm.namespaces = new WeakMap();
+/** @type {Map<string, any>} filename -> namespace of its latest evaluation */
+__v8snap_esm.byFile = new Map();

@@ -1,5 +1,5 @@
 // @ts-check
-// v8snap ES module serving: converted ES modules of the registry (js/esm-registry.js) answer node's own ESM
+// v8snap ES module serving: converted ES modules of the registry (js/prelude/esm-registry.js) answer node's own ESM
 // loader at run time, through its synchronous module hooks (`module.registerHooks`, node >= 22.15 / 23.5).
 // Installed by loader.js after deserialization (hook point in runtime.install).
 //
@@ -11,17 +11,19 @@
 // known at build time (v8snap.esm.convert), so nothing runs while node links.
 // Across the facade, bindings are the values at the end of the module's evaluation (inside the blob they
 // are live); a URL with a query or fragment is another module instance for node, and loads from disk.
-// No top-level 'use strict' (see prelude.js).
+// No top-level 'use strict' (see prelude/state.js).
+/* global __v8snap_esm */
+/* exported __v8snap_esmServe */
 
 /**
- * @param {any} state prelude.js state (config.esm: key -> export names)
+ * @param {V8snapState} state prelude/state.js state (config.esm: key -> export names)
  * @param {any} runtime loader.js runtime (loadKey)
  */
-// eslint-disable-next-line no-unused-vars
 function __v8snap_esmServe(state, runtime) {
   'use strict';
-  const Module = require('module');
-  const { fileURLToPath } = require('url');
+  const nodeRequire = state.realRequire; // the builder's require (js/README.md)
+  const Module = nodeRequire('module');
+  const { fileURLToPath } = nodeRequire('url');
   const esm = state.config.esm || {};
   if (Object.keys(esm).length === 0 || typeof Module.registerHooks !== 'function') return;
   const entry = state.config.entry;
@@ -66,7 +68,7 @@ function __v8snap_esmServe(state, runtime) {
   state.esmResolver = (/** @type {string} */ filename) => {
     let fn = resolvers.get(filename);
     if (fn === undefined) {
-      const url = require('url').pathToFileURL(filename).href;
+      const url = nodeRequire('url').pathToFileURL(filename).href;
       fn = /** @type {(s: string) => string} */ (Module.createRequire(filename)(RESOLVER + url).default);
       resolvers.set(filename, fn);
     }
