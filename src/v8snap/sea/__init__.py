@@ -35,6 +35,7 @@ from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.meta import SnapshotMeta
 from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
 from v8snap.errors import NoSnapshotError, SnapshotBuildError, V8SnapError
+from v8snap.esm import prepare_graph
 from v8snap.graph import ModuleGraph
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.helpers import js_path
@@ -145,7 +146,7 @@ def sea_script(
     """Assemble the SEA's main: the snapshot script of the last build's verdicts (no stale-file check:
     the executable carries its files), with the SEA's start-up code and config. Returns its path."""
     node = find_node(cfg.node)
-    graph = snapshot_graph(full, meta.mode)
+    graph = prepare_graph(snapshot_graph(full, meta.mode), node=node)  # ES modules converted, as in the build
     verdicts = probe_builtins(node)
     printer = Printer(graph, verdicts, cfg.profile)
     use_rewrite = cfg.rewrite and rewriter_available()

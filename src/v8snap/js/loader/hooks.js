@@ -32,7 +32,6 @@ function __v8snap_hooks(shared, serve) {
 
   const userHooks = __v8snap_userHooks(shared);
   runtime.install = function install() {
-    userHooks.watch();
     Module._load = function v8snapLoad(request, parent, isMain) {
       const key = targetOf(request, parent);
       if (key === undefined || userHooks.hooked(key)) return origLoad.apply(this, arguments);
@@ -47,6 +46,8 @@ function __v8snap_hooks(shared, serve) {
     };
     // v8snap-esm: registry ES modules answer node's ESM loader (loader/esm-hooks.js).
     __v8snap_esmServe(state, runtime);
+    // Only then: our own module.registerHooks call above is not an app's require hook.
+    userHooks.watch();
   };
 
   // Lazy requires made by healthy modules after deserialization go through their real Module.
