@@ -21,7 +21,7 @@ from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.meta import FileStamp, SnapshotMeta, stat_stamp
-from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
+from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph import ModuleGraph, discover_graph
@@ -228,7 +228,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         str(m.path): stat_stamp(m.path.stat()) for m in graph.modules.values() if m.kind in SNAPSHOT_KINDS
     }
 
-    use_rewrite = cfg.rewrite and rewriter_available()
+    use_rewrite = cfg.rewrite
     printer = Printer(graph, verdicts, cfg.profile)
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
 
@@ -376,7 +376,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     meta.write(cfg.meta_path)
     if printer.licences:  # licence comments the printer dropped from the blob (issue #4)
         atomic_write_text(out_dir / "licenses.txt", licence_text(printer.licences))
-    launcher = write_launcher(cfg, meta, node, entry_path)
+    launcher = write_launcher(cfg, node, entry_path, meta.blob_size, meta.strategy.get("chosen", "snapshot"))
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
     return BuildReport(meta, cfg.blob_path, launcher, reused, time.perf_counter() - t0, accepted, on_disk)
@@ -470,9 +470,7 @@ def diagnose_app(
             jobs=jobs,
             previous_healthy=previous_healthy,
             previous_deferred=previous_deferred,
-            transform_of=rewrite_transform(graph, cfg.profile, verdicts)
-            if rewrite and rewriter_available()
-            else None,
+            transform_of=rewrite_transform(graph, cfg.profile, verdicts) if rewrite else None,
         )
         note(f"doctor: {len(hashes)} modules")
         result = run_doctor(graph, hashes, opts, progress)

@@ -39,7 +39,6 @@ class VerifyResult:
         fs_reads: key -> app files read at load time.
         load_deps: key -> module keys it required while loading.
         ms: wall time of the verification in the worker (milliseconds).
-        worker_died: the worker died or was killed (then ``violations`` holds the blame).
     """
 
     key: str
@@ -47,7 +46,6 @@ class VerifyResult:
     fs_reads: dict[str, list[str]] = field(default_factory=dict)
     load_deps: dict[str, list[str]] = field(default_factory=dict)
     ms: float = 0.0
-    worker_died: bool = False
 
 
 class _Worker:
@@ -269,7 +267,7 @@ class VerifierPool:
                         f": {tail[-1]}" if tail else ""
                     )
                     self._replace(w)
-                    yield VerifyResult(key, [Violation(key, "EXIT_CALLED", detail)], worker_died=True)
+                    yield VerifyResult(key, [Violation(key, "EXIT_CALLED", detail)])
                 else:
                     self._replace(w)
                 continue
@@ -291,4 +289,4 @@ class VerifierPool:
                 _, key, _ = w.job
                 self._replace(w)
                 detail = f"did not finish loading within {self.timeout:.0f} s (worker killed)"
-                yield VerifyResult(key, [Violation(key, "TIMEOUT", detail)], worker_died=True)
+                yield VerifyResult(key, [Violation(key, "TIMEOUT", detail)])

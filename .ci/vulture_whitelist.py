@@ -1,0 +1,40 @@
+"""Names vulture cannot see used: public API (embedding, CLI commands run by typer) and record fields
+that are part of a file format or of a documented result (read by users, tests or the JS side)."""
+
+# ruff: noqa
+from v8snap import cli
+from v8snap.embed import builder, errors, module, runtime
+
+# CLI commands and the option callback (registered with typer decorators)
+cli._options
+cli.build
+cli.verify
+cli.doctor
+cli.bench
+cli.demo
+cli.install
+# Public embedding API (docs/embedding.md)
+builder.SnapshotBuilder.with_module
+builder.SnapshotBuilder.with_expression
+builder.SnapshotBuilder.with_npm_package
+errors.JsError.js_message
+errors.JsError.js_code
+module.Module.load_dir
+runtime.Runtime._finalizer  # keeps the weakref.finalize alive
+runtime.Runtime.load_module
+runtime.Runtime.register_function
+runtime.Runtime.drain_console
+runtime.Runtime.eval_async
+runtime.Runtime.call_function_async
+runtime.Runtime.call_entrypoint_async
+runtime.Runtime.get_value_async
+# Fields of documented results and file formats
+_.reused_verdicts  # BuildReport
+_.graph_seconds  # DiagnoseReport
+_.same_output  # bench demo result
+_.mtime_ns  # file stamps
+_.verifications  # doctor stats
+_.has_errors  # ParsedSource
+_.is_main  # trace record (js/trace.js)
+_.via  # trace record (js/trace.js)
+_.eager_requires  # rewrite result
