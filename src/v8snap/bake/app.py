@@ -12,7 +12,7 @@ from pathlib import Path
 from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
-from v8snap.bake.strategy import Strategy, StrategyChoice, choose_strategy, compile_cache_preload
+from v8snap.bake.strategy import StrategyChoice, choose_strategy, compile_cache_preload
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import Printer, licence_text
@@ -26,6 +26,7 @@ from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.graph.model import ModuleInfo
+from v8snap.kinds import Code, Strategy, Verdict
 from v8snap.launch.launcher import write_launcher
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
@@ -267,8 +268,8 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
 
         def reverify(s: HealState) -> HealState:
             for k in sorted(s.deferred):
-                if doc.verdict.get(k) == "healthy":
-                    doc.force(s.reasons.get(k) or Violation(k, "UNKNOWN_ERROR", "deferred by acceptance"))
+                if doc.verdict.get(k) == Verdict.HEALTHY:
+                    doc.force(s.reasons.get(k) or Violation(k, Code.UNKNOWN_ERROR, "deferred by acceptance"))
             return doc.heal().state
 
         say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
@@ -305,7 +306,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         except SnapshotBuildError as exc:
             # No blob can run this app on this node (docs/limits.md). Unless the snapshot is forced, the
             # launcher starts it another way: the build still succeeds, and says why.
-            if exc.violation != "NODE_LIMIT" or cfg.strategy == "snapshot":
+            if exc.violation != Code.NODE_LIMIT or cfg.strategy == "snapshot":
                 raise
             no_blob = exc
             say(f"the snapshot cannot run this app ({exc}); the launcher will not use it")
@@ -318,9 +319,9 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     modules = {
         k: {
             "sha256": h,
-            "verdict": "healthy"
+            "verdict": Verdict.HEALTHY
             if k in state.healthy
-            else ("norewrite" if k in state.norewrite else "deferred"),
+            else (Verdict.NOREWRITE if k in state.norewrite else Verdict.DEFERRED),
             **(
                 {"reason": state.reasons[k].to_json()}
                 if k in state.reasons and k not in state.healthy
@@ -333,7 +334,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     }
     entry_path = full_graph.root / full_graph.entry[2:]
     if no_blob is not None:
-        fallback: Strategy = "plain" if cfg.strategy == "plain" else "compile-cache"
+        fallback = Strategy.PLAIN if cfg.strategy == Strategy.PLAIN else Strategy.COMPILE_CACHE
         choice = StrategyChoice(fallback, {}, forced=cfg.strategy != "auto", reason=str(no_blob))
     elif cfg.strategy != "auto":
         choice = StrategyChoice(cfg.strategy, {}, forced=True)
@@ -345,8 +346,8 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:
-        choice = StrategyChoice("snapshot", {})
-    if choice.chosen == "compile-cache":
+        choice = StrategyChoice(Strategy.SNAPSHOT, {})
+    if choice.chosen == Strategy.COMPILE_CACHE:
         compile_cache_preload(out_dir)
     # Swap in: blob, then meta, then launcher. Between the first two renames the launcher sees a blob
     # newer than its meta and runs the app plainly: nothing stale is ever served.

@@ -19,14 +19,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from v8snap.bench.startup import Variant, bench_startup
 from v8snap.errors import V8SnapError
+from v8snap.kinds import Strategy
 from v8snap.node.helpers import js_path
 
-Strategy = Literal["snapshot", "compile-cache", "plain"]
-STRATEGIES: tuple[Strategy, ...] = ("snapshot", "compile-cache", "plain")
+#: The strategies a launcher can run, in preference order (ties go to the earlier one).
+STRATEGIES: tuple[Strategy, ...] = (Strategy.SNAPSHOT, Strategy.COMPILE_CACHE, Strategy.PLAIN)
 
 #: Environment variable the launcher passes the compile cache directory in (the preload removes it).
 CACHE_DIR_ENV = "V8SNAP_COMPILE_CACHE"
@@ -57,7 +57,7 @@ class StrategyChoice:
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> StrategyChoice:
-        chosen: Strategy = next((s for s in STRATEGIES if s == d.get("chosen")), "snapshot")
+        chosen = next((s for s in STRATEGIES if s == d.get("chosen")), Strategy.SNAPSHOT)
         medians = d.get("mediansMs") or {}
         return cls(
             chosen,
@@ -121,7 +121,7 @@ def choose_strategy(
     compile_cache_preload(out_dir)
     totals: dict[str, float] = dict.fromkeys(STRATEGIES, 0.0)
     if not trace_args:
-        return StrategyChoice("snapshot", {})
+        return StrategyChoice(Strategy.SNAPSHOT, {})
     for args in trace_args:
         if progress:
             progress(f"timing snapshot / compile cache / plain on `{' '.join(args) or '(no args)'}`")
@@ -137,7 +137,7 @@ def choose_strategy(
         except V8SnapError as exc:  # a run that does not finish: nothing to compare, keep the snapshot
             if progress:
                 progress(f"strategy not measured ({exc}); the launcher uses the snapshot")
-            return StrategyChoice("snapshot", {})
+            return StrategyChoice(Strategy.SNAPSHOT, {})
         for r in results:
             totals[r.name] += r.median_ms
     chosen = min(STRATEGIES, key=lambda s: (totals[s], STRATEGIES.index(s)))

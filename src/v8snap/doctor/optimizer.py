@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from v8snap.doctor.violations import Violation
+from v8snap.kinds import Code
 
 
 def minimal_explicit_defers(explicit: Iterable[str], reasons: dict[str, Violation]) -> set[str]:
@@ -24,4 +25,4 @@ def minimal_explicit_defers(explicit: Iterable[str], reasons: dict[str, Violatio
     Returns:
         The explicit defers that are root causes.
     """
-    return {k for k in explicit if k not in reasons or reasons[k].code != "DEPENDS_ON_DEFERRED"}
+    return {k for k in explicit if k not in reasons or reasons[k].code != Code.DEPENDS_ON_DEFERRED}

@@ -25,6 +25,7 @@ from typing import IO, Any
 from v8snap.doctor.bundle import VerifierBundle
 from v8snap.doctor.violations import Violation
 from v8snap.errors import NodeProcessError
+from v8snap.kinds import Code
 from v8snap.node.helpers import js_path
 from v8snap.util import node_error_excerpt
 
@@ -267,7 +268,7 @@ class VerifierPool:
                         f": {tail[-1]}" if tail else ""
                     )
                     self._replace(w)
-                    yield VerifyResult(key, [Violation(key, "EXIT_CALLED", detail)])
+                    yield VerifyResult(key, [Violation(key, Code.EXIT_CALLED, detail)])
                 else:
                     self._replace(w)
                 continue
@@ -289,4 +290,4 @@ class VerifierPool:
                 _, key, _ = w.job
                 self._replace(w)
                 detail = f"did not finish loading within {self.timeout:.0f} s (worker killed)"
-                yield VerifyResult(key, [Violation(key, "TIMEOUT", detail)])
+                yield VerifyResult(key, [Violation(key, Code.TIMEOUT, detail)])
