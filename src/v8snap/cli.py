@@ -187,7 +187,9 @@ def build(
 
 
 def _strategy(value: str) -> str:
-    if value not in ("auto", "snapshot", "compile-cache", "plain"):
+    from v8snap.kinds import Strategy
+
+    if value not in Strategy._value2member_map_:
         raise typer.BadParameter(
             f"{value!r}: use auto, snapshot, compile-cache or plain", param_hint="--strategy"
         )
@@ -341,6 +343,7 @@ def doctor(
 
     from v8snap.bake.app import diagnose_app
     from v8snap.doctor.engine import DoctorProgress
+    from v8snap.kinds import Verdict
 
     cfg = _config(
         app_dir,
@@ -371,9 +374,9 @@ def doctor(
             progress=show,
         )
     st = rep.result.state
-    verdicts = {k: "healthy" for k in st.healthy}
-    verdicts.update({k: "deferred" for k in st.deferred})
-    verdicts.update({k: "norewrite" for k in st.norewrite})
+    verdicts = {k: Verdict.HEALTHY for k in st.healthy}
+    verdicts.update({k: Verdict.DEFERRED for k in st.deferred})
+    verdicts.update({k: Verdict.NOREWRITE for k in st.norewrite})
     stats = rep.result.stats
     if as_json:
         doc = {
@@ -404,7 +407,7 @@ def doctor(
     )
     for col in ("module", "verdict", "reason", "where"):
         table.add_column(col)
-    for key in sorted(verdicts, key=lambda k: (verdicts[k] == "healthy", k)):
+    for key in sorted(verdicts, key=lambda k: (verdicts[k] == Verdict.HEALTHY, k)):
         r = st.reasons.get(key)
         table.add_row(key, verdicts[key], f"{r.code} {r.detail}".strip() if r else "", r.stack if r else "")
     out.print(table)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+
+from v8snap.kinds import Mode, Profile, Strategy
 
 LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap.json")
 
@@ -29,9 +30,9 @@ def _env_flag(*names: str) -> bool:
     return any(os.environ.get(n) for n in names)
 
 
-def _env_strategy() -> Literal["auto", "snapshot", "compile-cache", "plain"]:
+def _env_strategy() -> Strategy:
     v = os.environ.get("V8SNAP_STRATEGY", "auto")
-    return v if v in ("snapshot", "compile-cache", "plain") else "auto"  # type: ignore[return-value]
+    return Strategy(v) if v in Strategy._value2member_map_ else Strategy.AUTO
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ class SnapshotConfig:
     node: Path | None = None
     trace_args: tuple[tuple[str, ...], ...] = ((),)
     include: tuple[str, ...] = ()
-    mode: Literal["production", "dev"] = "production"
-    profile: Literal["node", "electron"] = "node"
+    mode: Mode = Mode.PRODUCTION
+    profile: Profile = Profile.NODE
     allow: tuple[str, ...] = KNOWN_BENIGN_HAZARDS
     timeout: float = 60.0
     rewrite: bool = True
@@ -89,13 +90,25 @@ class SnapshotConfig:
     huge_pages: bool = True
     from_scratch: bool = field(default_factory=lambda: os.environ.get("V8_SNAPSHOT_FROM_SCRATCH") == "1")
     keep_config: bool = field(default_factory=lambda: _env_flag("V8SNAP_KEEP_CONFIG", "SNAPSHOT_KEEP_CONFIG"))
-    strategy: Literal["auto", "snapshot", "compile-cache", "plain"] = field(
-        default_factory=lambda: _env_strategy()
-    )
+    strategy: Strategy = field(default_factory=lambda: _env_strategy())
     measure: bool = True
     trace_until: str = "exit"
     trace_limit: float = 10.0
     bin: str | None = None
+
+    def __post_init__(self) -> None:
+        # The CLI and callers may pass the plain strings; the fields hold the enums (same values).
+        for name, kind in (("mode", Mode), ("profile", Profile), ("strategy", Strategy)):
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                if value not in kind._value2member_map_:
+                    from v8snap.errors import AppError
+
+                    raise AppError(
+                        f"{name} {value!r} is not one of {', '.join(k.value for k in kind)}",
+                        hint=f"pass --{name} with one of those values",
+                    )
+                object.__setattr__(self, name, kind(value))
 
     @property
     def out_dir(self) -> Path:

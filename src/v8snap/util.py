@@ -59,10 +59,6 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 _ERROR_HEAD = re.compile(r"^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)\b(?: \[[A-Z0-9_]+\])?:")
 _FRAME = re.compile(r"^\s+at ")
 _LOCATION = re.compile(r"^(?!node:)\S.*:\d+$")

@@ -24,11 +24,6 @@ CASES: dict[str, list[list[str]]] = {
     "basics": [[], ["x", "--y"]],
 }
 
-# typescript.js builds `ts.sys` at load (env reads, a case-sensitivity statSync, performance.now()):
-# without the snapshot printer (lazy top-level getters) it is correctly deferred as a whole.
-ALL_DEFERRED_WITHOUT_PRINTER = {"typescript5"}
-
-
 @pytest.mark.real
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_app_runs_identically_from_snapshot(
@@ -37,8 +32,7 @@ def test_app_runs_identically_from_snapshot(
     app = app_copy(name)
     report = build_app(SnapshotConfig(app))
     assert report.blob.is_file() and report.meta.blob_size > 0
-    if name not in ALL_DEFERRED_WITHOUT_PRINTER:
-        assert report.meta.healthy, "nothing was initialized in the snapshot"
+    assert report.meta.healthy, "nothing was initialized in the snapshot"
     for args in CASES[name]:
         plain = run_plain(node, app, args)
         snap = run_launcher(app, args)

@@ -31,6 +31,7 @@ from v8snap.doctor.heal import HealState
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph
+from v8snap.kinds import Code
 from v8snap.util import atomic_write_text, last_lines, node_error_excerpt
 
 Progress = Callable[[str], None]
@@ -85,7 +86,7 @@ def builder_culprits(stderr: str, graph: ModuleGraph, healthy: set[str]) -> list
     # A module that threw while initializing (UNKNOWN_ERROR) passed the verifier: it throws only in the
     # builder's realm, which is worth saying.
     found = [
-        Violation(k, "BUILDER_ERROR" if c == "UNKNOWN_ERROR" else c, d)
+        Violation(k, Code.BUILDER_ERROR if c == Code.UNKNOWN_ERROR else c, d)
         for k, c, d in _VIOLATION_LINE.findall(stderr)
         if k in healthy
     ]
@@ -97,7 +98,7 @@ def builder_culprits(stderr: str, graph: ModuleGraph, healthy: set[str]) -> list
     for path in _FRAME_FILE.findall(stderr):
         key = by_path.get(path)
         if key is not None:
-            return [Violation(key, "BUILDER_ERROR", what, stack=path)]
+            return [Violation(key, Code.BUILDER_ERROR, what, stack=path)]
     return []
 
 
@@ -155,12 +156,12 @@ def build_with_acceptance(
                 raise SnapshotBuildError(
                     "node's snapshot builder fails even with no module initialized at build time; "
                     f"its last words:\n{node_error_excerpt(outcome.stderr)}",
-                    violation="BUILTIN_CRASHES",
+                    violation=Code.BUILTIN_CRASHES,
                     js_stack=outcome.stderr[-3000:],
                     hint="this is a v8snap or node bug, not a module's: please report it with "
                     f"{_repro(workdir, script, node, cwd, flags)}; V8SNAP_DISABLE=1 runs the app plainly",
                 )
-            code = "BUILTIN_CRASHES" if outcome.crashed else "BUILDER_ERROR"
+            code = Code.BUILTIN_CRASHES if outcome.crashed else Code.BUILDER_ERROR
             last = last_lines(outcome.stderr, 1)[:160] or f"exit {outcome.returncode}"
             found = [Violation(culprit, code, f"node --build-snapshot failed: {last} (found by bisection)")]
         changed = [v for v in found if state.defer(v)]
@@ -181,7 +182,7 @@ def build_with_acceptance(
     raise SnapshotBuildError(
         f"node's snapshot builder still fails after {max_rounds} rounds of deferring modules; last:\n"
         f"{node_error_excerpt(outcome.stderr)}",
-        violation="BUILDER_ERROR",
+        violation=Code.BUILDER_ERROR,
         hint="run `v8snap doctor` to see the classification; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
     )
 
@@ -372,7 +373,7 @@ def check_app_output(
             if healed == _MAX_OUTPUT_HEALS:
                 raise SnapshotBuildError(
                     f"the app's output from the blob still differs after deferring {healed} modules: {diff}",
-                    violation="OUTPUT_MISMATCH",
+                    violation=Code.OUTPUT_MISMATCH,
                     hint="run `v8snap doctor`; V8SNAP_DISABLE=1 runs the app plainly",
                 )
             say(f"output of {_describe(args)} from the blob differs ({diff}); bisecting")
@@ -395,7 +396,7 @@ def check_app_output(
                 if limit is not None:
                     raise SnapshotBuildError(
                         f"{_describe(args)} cannot run from a user-land snapshot on this node: {limit}",
-                        violation="NODE_LIMIT",
+                        violation=Code.NODE_LIMIT,
                         hint="build without --strategy snapshot: the launcher then starts the app with "
                         "node's compile cache instead of the blob; see docs/limits.md",
                     )
@@ -405,7 +406,7 @@ def check_app_output(
                 raise SnapshotBuildError(
                     f"the app's output from the blob differs from a plain run ({_describe(args)}: {diff}) "
                     "even with no module initialized at build time",
-                    violation="OUTPUT_MISMATCH",
+                    violation=Code.OUTPUT_MISMATCH,
                     hint="this is a v8snap loader bug, not a module's: please report it with "
                     f"{_repro(workdir, script, node, cwd, flags)} (then run the blob with "
                     f"`node --snapshot-blob {workdir / 'repro.blob'} -- ARGS`); "
@@ -414,7 +415,7 @@ def check_app_output(
             key = order[culprit]
             acceptance.healed.append(f"deferred {key}: OUTPUT_MISMATCH {diff}")
             say(f"output mismatch traced to {key}: deferred")
-            state.defer(Violation(key, "OUTPUT_MISMATCH", diff))
+            state.defer(Violation(key, Code.OUTPUT_MISMATCH, diff))
             if reverify:
                 reverify(state)
             outcome, _, _ = _build(bp_of(state), node, workdir, blob, cwd, flags, "snapshot-output")
@@ -422,7 +423,7 @@ def check_app_output(
                 raise SnapshotBuildError(
                     f"rebuild after an output mismatch failed:\n{node_error_excerpt(outcome.stderr)}",
                     js_stack=outcome.stderr[-3000:],
-                    violation="BUILDER_ERROR",
+                    violation=Code.BUILDER_ERROR,
                     hint="please report it; V8SNAP_KEEP_CONFIG=1 keeps the scripts",
                 )
             acceptance.outcome = outcome

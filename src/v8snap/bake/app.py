@@ -14,7 +14,6 @@ from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
 from v8snap.bake.strategy import (
-    Strategy,
     StrategyChoice,
     choose_strategy,
     code_cache_dir,
@@ -28,13 +27,14 @@ from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.meta import FileStamp, SnapshotMeta, stat_stamp
-from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
+from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.esm import prepare_graph
 from v8snap.graph import ModuleGraph, discover_graph
 from v8snap.graph.layout import detect_layout, symlink_probe
 from v8snap.graph.model import ModuleInfo
+from v8snap.kinds import Code, Strategy, Verdict
 from v8snap.launch.launcher import write_launcher
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
@@ -262,7 +262,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     if detect_layout(root).symlinked:
         stale_check["symlinkProbe"] = str(symlink_probe(out_dir, full_graph.root / full_graph.entry[2:]))
 
-    use_rewrite = cfg.rewrite and rewriter_available()
+    use_rewrite = cfg.rewrite
     printer = Printer(graph, verdicts, cfg.profile)
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
 
@@ -301,8 +301,8 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
 
         def reverify(s: HealState) -> HealState:
             for k in sorted(s.deferred):
-                if doc.verdict.get(k) == "healthy":
-                    doc.force(s.reasons.get(k) or Violation(k, "UNKNOWN_ERROR", "deferred by acceptance"))
+                if doc.verdict.get(k) == Verdict.HEALTHY:
+                    doc.force(s.reasons.get(k) or Violation(k, Code.UNKNOWN_ERROR, "deferred by acceptance"))
             return doc.heal().state
 
         say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
@@ -339,7 +339,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         except SnapshotBuildError as exc:
             # No blob can run this app on this node (docs/limits.md). Unless the snapshot is forced, the
             # launcher starts it another way: the build still succeeds, and says why.
-            if exc.violation != "NODE_LIMIT" or cfg.strategy == "snapshot":
+            if exc.violation != Code.NODE_LIMIT or cfg.strategy == "snapshot":
                 raise
             no_blob = exc
             say(f"the snapshot cannot run this app ({exc}); the launcher will not use it")
@@ -353,9 +353,9 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     modules = {
         k: {
             "sha256": h,
-            "verdict": "healthy"
+            "verdict": Verdict.HEALTHY
             if k in state.healthy
-            else ("norewrite" if k in state.norewrite else "deferred"),
+            else (Verdict.NOREWRITE if k in state.norewrite else Verdict.DEFERRED),
             **(
                 {"reason": state.reasons[k].to_json()}
                 if k in state.reasons and k not in state.healthy
@@ -369,7 +369,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     }
     entry_path = full_graph.root / full_graph.entry[2:]
     if no_blob is not None:
-        fallback: Strategy = "plain" if cfg.strategy == "plain" else "compile-cache"
+        fallback = Strategy.PLAIN if cfg.strategy == Strategy.PLAIN else Strategy.COMPILE_CACHE
         choice = StrategyChoice(fallback, {}, forced=cfg.strategy != "auto", reason=str(no_blob))
     elif cfg.strategy != "auto":
         choice = StrategyChoice(cfg.strategy, {}, forced=True)
@@ -389,8 +389,8 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:
-        choice = StrategyChoice("snapshot", {})
-    if choice.chosen == "compile-cache":
+        choice = StrategyChoice(Strategy.SNAPSHOT, {})
+    if choice.chosen == Strategy.COMPILE_CACHE:
         compile_cache_preload(out_dir)
     if choice.chosen != "plain":
         code_cache_dir(out_dir)
@@ -424,7 +424,7 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
     meta.write(cfg.meta_path)
     if printer.licences:  # licence comments the printer dropped from the blob (issue #4)
         atomic_write_text(out_dir / "licenses.txt", licence_text(printer.licences))
-    launcher = write_launcher(cfg, meta, node, entry_path)
+    launcher = write_launcher(cfg, node, entry_path, meta.blob_size, meta.strategy.get("chosen", "snapshot"))
     if not cfg.keep_config:
         shutil.rmtree(work, ignore_errors=True)
     took = time.perf_counter() - t0
@@ -535,9 +535,7 @@ def diagnose_app(
             jobs=jobs,
             previous_healthy=previous_healthy,
             previous_deferred=previous_deferred,
-            transform_of=rewrite_transform(graph, cfg.profile, verdicts)
-            if rewrite and rewriter_available()
-            else None,
+            transform_of=rewrite_transform(graph, cfg.profile, verdicts) if rewrite else None,
         )
         note(f"doctor: {len(hashes)} modules")
         result = run_doctor(graph, hashes, opts, progress)

@@ -19,15 +19,15 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from v8snap.bench.startup import Variant, bench_startup
 from v8snap.errors import V8SnapError
+from v8snap.kinds import Strategy
 from v8snap.node.helpers import js_path
 from v8snap.util import private_dir
 
-Strategy = Literal["snapshot", "compile-cache", "plain"]
-STRATEGIES: tuple[Strategy, ...] = ("snapshot", "compile-cache", "plain")
+#: The strategies a launcher can run, in preference order (ties go to the earlier one).
+STRATEGIES: tuple[Strategy, ...] = (Strategy.SNAPSHOT, Strategy.COMPILE_CACHE, Strategy.PLAIN)
 
 #: Environment variable the launcher passes the compile cache directory in (the preload removes it).
 CACHE_DIR_ENV = "V8SNAP_COMPILE_CACHE"
@@ -62,7 +62,7 @@ class StrategyChoice:
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> StrategyChoice:
-        chosen: Strategy = next((s for s in STRATEGIES if s == d.get("chosen")), "snapshot")
+        chosen = next((s for s in STRATEGIES if s == d.get("chosen")), Strategy.SNAPSHOT)
         medians = d.get("mediansMs") or {}
         return cls(
             chosen,
@@ -141,7 +141,7 @@ def choose_strategy(
     code_cache_dir(blob.parent)  # the candidate blob's loader uses the cache next to it
     totals: dict[str, float] = {s: 0.0 for s in STRATEGIES if s != "snapshot" or healthy != 0}
     if not trace_args:
-        return StrategyChoice("snapshot", {})
+        return StrategyChoice(Strategy.SNAPSHOT, {})
     for args in trace_args:
         if progress:
             progress(f"timing snapshot / compile cache / plain on `{' '.join(args) or '(no args)'}`")
@@ -157,7 +157,7 @@ def choose_strategy(
         except V8SnapError as exc:  # a run that does not finish: nothing to compare, keep the snapshot
             if progress:
                 progress(f"strategy not measured ({exc}); the launcher uses the snapshot")
-            return StrategyChoice("snapshot", {})
+            return StrategyChoice(Strategy.SNAPSHOT, {})
         for r in results:
             totals[r.name] += r.median_ms
     fast = [

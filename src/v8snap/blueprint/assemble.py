@@ -19,6 +19,7 @@ from typing import Any, Literal
 from v8snap.errors import SnapshotBuildError
 from v8snap.esm.convert import dynamic_imports
 from v8snap.graph.model import ModuleGraph, ModuleInfo
+from v8snap.kinds import Code
 from v8snap.node.helpers import js_part
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_write_bytes, read_source
@@ -181,7 +182,7 @@ def snapshot_sources(bp: Blueprint) -> Iterator[tuple[str, ModuleInfo, str, str 
                 raise SnapshotBuildError(
                     f"{key}: has an import() the parser cannot place, so it cannot run from a snapshot",
                     module=key,
-                    violation="DYNAMIC_IMPORT",
+                    violation=Code.DYNAMIC_IMPORT,
                     hint="leave the package out of the snapshot",
                 )
             source = routed
@@ -250,7 +251,7 @@ def assemble(bp: Blueprint) -> Assembly:
                     f"{key}: the snapshot printer cannot rewrite it for the final script ({refused}), "
                     "but it was verified as healthy in its rewritten form",
                     module=key,
-                    violation="REWRITE_INVALID",
+                    violation=Code.REWRITE_INVALID,
                     hint="build again with V8_SNAPSHOT_FROM_SCRATCH=1; if it persists, report the module "
                     "(V8SNAP_KEEP_CONFIG=1 keeps the script)",
                 )

@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from v8snap.graph.model import ModuleGraph
+from v8snap.kinds import BuiltinVerdict, Verdict
 from v8snap.rewrite import (
     DEFAULT_RUNTIME_GLOBALS,
     ELECTRON_RUNTIME_GLOBALS,
@@ -60,7 +61,8 @@ class Printer:
         for spec in info.imports:
             target = info.resolved.get(spec, "")
             if target.startswith("node:"):
-                if self.builtin_verdicts.get(target[5:], self.builtin_verdicts.get(target)) != "ok":
+                verdict = self.builtin_verdicts.get(target[5:], self.builtin_verdicts.get(target))
+                if verdict != BuiltinVerdict.OK:
                     lazy.add(spec)
             elif (
                 target in non_healthy
@@ -148,6 +150,6 @@ def explain(
     printed = printer.print(key, source, non_healthy, rewrite=key in healthy)
     if info.kind == "cjs":
         printed = rewrite_dynamic_imports(key, printed) or printed
-    verdict = "healthy" if key in healthy else "deferred"
+    verdict = Verdict.HEALTHY if key in healthy else Verdict.DEFERRED
     lazy = printer.lazy_specifiers(key, non_healthy) if key in healthy else frozenset()
     return Explanation(key, verdict, lazy, printer.results[key], printed)

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from v8snap.errors import NodeProcessError
+from v8snap.kinds import BuiltinVerdict
 from v8snap.node.fingerprint import node_fingerprint
 from v8snap.node.helpers import js_path
 from v8snap.util import atomic_write_text, node_error_excerpt
@@ -50,12 +51,12 @@ def _probe_one(node: Path, name: str, workdir: Path) -> tuple[str, str]:
             cwd=workdir,
         )
     except subprocess.TimeoutExpired:
-        return "crashes", "timed out after 60 s"
+        return BuiltinVerdict.CRASHES, "timed out after 60 s"
     finally:
         blob.unlink(missing_ok=True)
     if proc.returncode != 0:
-        return "crashes", proc.stderr
-    return ("warns" if WARNING_MARK in proc.stderr else "ok"), proc.stderr
+        return BuiltinVerdict.CRASHES, proc.stderr
+    return (BuiltinVerdict.WARNS if WARNING_MARK in proc.stderr else BuiltinVerdict.OK), proc.stderr
 
 
 def probe_builtins(node: Path, *, cache_dir: Path | None = None, jobs: int | None = None) -> dict[str, str]:

@@ -26,6 +26,10 @@ from v8snap.doctor.heal import HealState
 from v8snap.doctor.pool import VerifierPool, VerifyResult
 from v8snap.doctor.violations import Consequence, Violation, consequence_of
 from v8snap.graph.model import ModuleGraph
+from v8snap.kinds import BuiltinVerdict, Code, Profile, Verdict
+
+#: The verdicts of modules that run at run time.
+NOT_HEALTHY = (Verdict.DEFERRED, Verdict.NOREWRITE)
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,7 @@ class Doctor:
         for i, comp in enumerate(self.comps):
             ext = [self.comp_of[d] for k in comp for d in self.deps[k] if self.comp_of[d] != i]
             self.depth.append(1 + max((self.depth[j] for j in ext), default=0))
-        self.verdict: dict[str, str | None] = dict.fromkeys(self.keys)
+        self.verdict: dict[str, Verdict | None] = dict.fromkeys(self.keys)
         self.fixed: set[str] = set()  # keys whose verdict is not the doctor's to change
         self.state = HealState()
         self.cache = VerdictCache.open(options.cache_path, ignore=options.from_scratch)
@@ -235,7 +239,7 @@ class Doctor:
         self.observed: dict[str, Violation] = {}  # root-cause violations seen per key in this run
 
     # ---- verdict bookkeeping ---------------------------------------------------------------------------
-    def _set(self, key: str, verdict: str, reason: Violation | None = None) -> None:
+    def _set(self, key: str, verdict: Verdict, reason: Violation | None = None) -> None:
         old = self.verdict[key]
         self.verdict[key] = verdict
         s = self.state
@@ -243,17 +247,17 @@ class Doctor:
         s.deferred.discard(key)
         s.norewrite.discard(key)
         {"healthy": s.healthy, "deferred": s.deferred, "norewrite": s.norewrite}[verdict].add(key)
-        if verdict == "healthy":
+        if verdict == Verdict.HEALTHY:
             s.reasons.pop(key, None)
         elif reason is not None:
             s.reasons[key] = reason
-        was_deferred = old in ("deferred", "norewrite")
-        if (verdict != "healthy") != was_deferred or old is None:
-            self.pool.set_verdict(key, verdict != "healthy")
+        was_deferred = old in NOT_HEALTHY
+        if (verdict != Verdict.HEALTHY) != was_deferred or old is None:
+            self.pool.set_verdict(key, verdict != Verdict.HEALTHY)
 
     def _unset(self, key: str) -> None:
         """Back to unclassified (presumed healthy by the workers)."""
-        if self.verdict[key] in ("deferred", "norewrite"):
+        if self.verdict[key] in NOT_HEALTHY:
             self.pool.set_verdict(key, False)
         self.verdict[key] = None
         for s in (self.state.healthy, self.state.deferred, self.state.norewrite):
@@ -264,20 +268,21 @@ class Doctor:
         o = self.opt
         for k in self.keys:
             if k == self.graph.entry:
-                self._set(k, "deferred", Violation(k, "MAIN_MODULE", "the entry point runs the program"))
+                main = Violation(k, Code.MAIN_MODULE, "the entry point runs the program")
+                self._set(k, Verdict.DEFERRED, main)
                 self.fixed.add(k)
             elif self.graph.modules[k].kind == "json":
-                self._set(k, "healthy")  # a JSON literal: nothing to verify
+                self._set(k, Verdict.HEALTHY)  # a JSON literal: nothing to verify
                 self.fixed.add(k)
         from v8snap.doctor.optimizer import minimal_explicit_defers
 
         explicit = minimal_explicit_defers(o.previous_deferred & set(self.keys), o.previous_reasons)
         for k in sorted(explicit - self.fixed):
-            r = o.previous_reasons.get(k) or Violation(k, "EXPLICIT_DEFER", "deferred by the user")
-            self._set(k, "deferred", r)
+            r = o.previous_reasons.get(k) or Violation(k, Code.EXPLICIT_DEFER, "deferred by the user")
+            self._set(k, Verdict.DEFERRED, r)
             self.fixed.add(k)
         for k in sorted((o.previous_healthy & set(self.keys)) - self.fixed):
-            self._set(k, "healthy")
+            self._set(k, Verdict.HEALTHY)
             self.unverified_seeds.add(k)
 
     # ---- cache keys ------------------------------------------------------------------------------------
@@ -303,7 +308,7 @@ class Doctor:
         # for a module that is healthy after all is harmless). The final bundle is the build's: requires
         # lazy for exactly the non-healthy modules; one verify-all run checks it.
         if final:
-            non_healthy = frozenset(k for k, v in self.verdict.items() if v in ("deferred", "norewrite"))
+            non_healthy = frozenset(k for k, v in self.verdict.items() if v in NOT_HEALTHY)
         else:
             non_healthy = frozenset(self.keys)
         transform = None
@@ -315,8 +320,8 @@ class Doctor:
         elif self.pool.bundle is not None:
             return
         verdicts = self.opt.builtin_verdicts
-        if self.opt.profile == "electron":
-            verdicts = dict.fromkeys(verdicts, "electron")
+        if self.opt.profile == Profile.ELECTRON:
+            verdicts = dict.fromkeys(verdicts, BuiltinVerdict.ELECTRON)
         bp = Blueprint(
             graph=self.graph,
             healthy=frozenset(),
@@ -331,33 +336,33 @@ class Doctor:
         for k, why in bundle.norewrite.items():
             # A fixed verdict (the main module, an explicit defer) is the user's or the graph's: the
             # printer's refusal must not relabel it, or a cached build (no bundle made) would differ.
-            if self.verdict.get(k) != "norewrite" and k not in self.fixed:
-                self._set(k, "norewrite", Violation(k, "REWRITE_INVALID", why))
+            if self.verdict.get(k) != Verdict.NOREWRITE and k not in self.fixed:
+                self._set(k, Verdict.NOREWRITE, Violation(k, Code.REWRITE_INVALID, why))
                 self.fixed.add(k)
-        self.pool.load(bundle, {k: v in ("deferred", "norewrite") for k, v in self.verdict.items() if v})
+        self.pool.load(bundle, {k: v in NOT_HEALTHY for k, v in self.verdict.items() if v})
 
     def _say(self, stage: int, msg: str) -> None:
         if self.progress:
             done = sum(1 for v in self.verdict.values() if v is not None)
             self.progress(DoctorProgress(stage, done, len(self.keys), self.pool.busy(), self.pool.jobs, msg))
 
-    def _apply(self, res: VerifyResult, key: str) -> str:
+    def _apply(self, res: VerifyResult, key: str) -> Verdict:
         self.stats.reverified.add(key)
         if key in self.fixed:
             # Its verdict was fixed while it waited in the queue (the bundle made after queueing refused
             # its rewrite: REWRITE_INVALID); the worker, told it is not healthy, can only report it as
             # depending on itself, which must not replace the root cause.
-            return self.verdict[key] or "healthy"
+            return self.verdict[key] or Verdict.HEALTHY
         for v in res.violations:
-            if v.code != "DEPENDS_ON_DEFERRED" and v.key in self.verdict:
+            if v.code != Code.DEPENDS_ON_DEFERRED and v.key in self.verdict:
                 self.observed.setdefault(v.key, v)
         own = [v for v in res.violations if v.key == key]
         # A cycle member verified after its partner was deferred fails on the partner first; its own
         # root cause (seen while the partner was verified) is the better reason.
         seen = self.observed.get(key)
-        if seen is not None and own and all(v.code == "DEPENDS_ON_DEFERRED" for v in own):
+        if seen is not None and own and all(v.code == Code.DEPENDS_ON_DEFERRED for v in own):
             own = [seen, *own]
-        own.sort(key=lambda v: v.code == "DEPENDS_ON_DEFERRED")
+        own.sort(key=lambda v: v.code == Code.DEPENDS_ON_DEFERRED)
         if res.fs_reads.get(key):
             self.state.fs_reads[key] = sorted(set(res.fs_reads[key]))
         if key in res.load_deps:
@@ -365,13 +370,13 @@ class Doctor:
         cons = [consequence_of(v.code) for v in own]
         if Consequence.NOREWRITE in cons:
             v = own[cons.index(Consequence.NOREWRITE)]
-            self._set(key, "norewrite", v)
+            self._set(key, Verdict.NOREWRITE, v)
         elif Consequence.DEFER in cons:
             v = own[cons.index(Consequence.DEFER)]
-            self._set(key, "deferred", v)
+            self._set(key, Verdict.DEFERRED, v)
         else:
-            self._set(key, "healthy")
-        return self.verdict[key] or "healthy"
+            self._set(key, Verdict.HEALTHY)
+        return self.verdict[key] or Verdict.HEALTHY
 
     def _store(self, ci: int, *, final: bool = False) -> None:
         """Record the component's cache keys and (when made with a stable transform) its verdicts."""
@@ -409,7 +414,7 @@ class Doctor:
             hits[k] = e
         for k, e in hits.items():
             r = Violation.from_json(e["reason"]) if e.get("reason") else None
-            self._set(k, str(e["verdict"]), r)
+            self._set(k, Verdict(str(e["verdict"])), r)
             if e.get("reads"):
                 self.state.fs_reads[k] = sorted(e["reads"])
             if e.get("loadDeps"):
@@ -461,12 +466,12 @@ class Doctor:
                 before = self.verdict[k]
                 after = self._apply(res, k)
                 self.stats.verified += 1
-                if after != "healthy" and before != after:
+                if after != Verdict.HEALTHY and before != after:
                     changed_in_round[ci] = True
                 rounds[ci].discard(k)
                 if not rounds[ci]:
                     comp = self.comps[ci]
-                    again = [m for m in comp if self.verdict[m] == "healthy" and m not in self.fixed]
+                    again = [m for m in comp if self.verdict[m] == Verdict.HEALTHY and m not in self.fixed]
                     if changed_in_round[ci] and len(comp) > 1 and again:
                         rounds[ci] = set(again)
                         changed_in_round[ci] = False
@@ -490,20 +495,20 @@ class Doctor:
             if k in self.fixed:
                 continue
             self.unverified_seeds.discard(k)
-            if self.verdict[k] == "healthy" or (
-                k in self.state.reasons and self.state.reasons[k].code == "DEPENDS_ON_DEFERRED"
+            if self.verdict[k] == Verdict.HEALTHY or (
+                k in self.state.reasons and self.state.reasons[k].code == Code.DEPENDS_ON_DEFERRED
             ):
                 self._unset(k)
                 todo.extend(self.rdeps[k])
 
     def force(self, v: Violation) -> None:
         """Defer ``v.key`` for a reason found outside the verifiers (builder crash, output mismatch)."""
-        self._set(v.key, "deferred", v)
+        self._set(v.key, Verdict.DEFERRED, v)
         self.fixed.add(v.key)
         self._invalidate(v.key)
 
     def _verify_all(self) -> list[Violation]:
-        order = [k for k in self.graph.modules if self.verdict.get(k) == "healthy"]
+        order = [k for k in self.graph.modules if self.verdict.get(k) == Verdict.HEALTHY]
         if not order:
             return []
         if self.pool.bundle is None:
@@ -524,12 +529,12 @@ class Doctor:
             if not self.stats.reverified and not self.unverified_seeds:
                 break  # every verdict came from the cache: verify-all ran when they were made
             self._say(0, "verify-all: initializing every healthy module in build order")
-            found = [v for v in self._verify_all() if self.verdict.get(v.key) == "healthy"]
+            found = [v for v in self._verify_all() if self.verdict.get(v.key) == Verdict.HEALTHY]
             self.unverified_seeds.clear()
             if not found:
                 break
             for v in found:
-                if consequence_of(v.code) is not Consequence.NONE and self.verdict[v.key] == "healthy":
+                if consequence_of(v.code) is not Consequence.NONE and self.verdict[v.key] == Verdict.HEALTHY:
                     self.stats.reverified.add(v.key)
                     self.force(v)
         if self.opt.transform_of is not None and self.stats.reverified:
@@ -544,12 +549,12 @@ class Doctor:
         modules) with a verify-all run; defer what it finds and re-classify, until clean."""
         for _ in range(max_rounds):
             self._bundle(final=True)
-            found = [v for v in self._verify_all() if self.verdict.get(v.key) == "healthy"]
+            found = [v for v in self._verify_all() if self.verdict.get(v.key) == Verdict.HEALTHY]
             found = [v for v in found if consequence_of(v.code) is not Consequence.NONE]
             if not found:
                 return
             for v in found:
-                if self.verdict[v.key] == "healthy":
+                if self.verdict[v.key] == Verdict.HEALTHY:
                     self.force(v)
             self._classify()
 

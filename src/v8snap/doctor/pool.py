@@ -26,6 +26,7 @@ from typing import IO, Any
 from v8snap.doctor.bundle import VerifierBundle
 from v8snap.doctor.violations import Violation
 from v8snap.errors import NodeProcessError
+from v8snap.kinds import Code
 from v8snap.node.helpers import js_path
 from v8snap.util import node_error_excerpt
 
@@ -40,7 +41,6 @@ class VerifyResult:
         fs_reads: key -> app files read at load time.
         load_deps: key -> module keys it required while loading.
         ms: wall time of the verification in the worker (milliseconds).
-        worker_died: the worker died or was killed (then ``violations`` holds the blame).
     """
 
     key: str
@@ -48,7 +48,6 @@ class VerifyResult:
     fs_reads: dict[str, list[str]] = field(default_factory=dict)
     load_deps: dict[str, list[str]] = field(default_factory=dict)
     ms: float = 0.0
-    worker_died: bool = False
 
 
 class _Worker:
@@ -281,7 +280,7 @@ class VerifierPool:
                         f": {tail[-1]}" if tail else ""
                     )
                     self._replace(w)
-                    yield VerifyResult(key, [Violation(key, "EXIT_CALLED", detail)], worker_died=True)
+                    yield VerifyResult(key, [Violation(key, Code.EXIT_CALLED, detail)])
                 else:
                     self._replace(w)
                 continue
@@ -303,4 +302,4 @@ class VerifierPool:
                 _, key, _ = w.job
                 self._replace(w)
                 detail = f"did not finish loading within {self.timeout:.0f} s (worker killed)"
-                yield VerifyResult(key, [Violation(key, "TIMEOUT", detail)], worker_died=True)
+                yield VerifyResult(key, [Violation(key, Code.TIMEOUT, detail)])

@@ -14,15 +14,6 @@ from v8snap.blueprint.printer import Printer
 from v8snap.graph.model import ModuleGraph
 
 
-def rewriter_available() -> bool:
-    """True when :mod:`v8snap.rewrite` exposes ``rewrite_module``."""
-    try:
-        from v8snap import rewrite
-    except ImportError:
-        return False
-    return callable(getattr(rewrite, "rewrite_module", None))
-
-
 def rewrite_transform(
     graph: ModuleGraph,
     profile: str = "node",

@@ -1,4 +1,4 @@
-"""Violation codes and the one table that maps them to consequences (DESIGN §5).
+"""Violation codes and the one table that maps them to consequences (docs/architecture.md, "Invariants").
 
 Codes come from tagged errors thrown by the guards in ``js/prelude/`` — never from matching error text.
 """
@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from v8snap.kinds import Code
 
 
 class Consequence(Enum):
@@ -19,48 +21,48 @@ class Consequence(Enum):
 
 
 #: code -> (consequence, meaning). Unknown codes defer (conservative) and are reported.
-CODES: dict[str, tuple[Consequence, str]] = {
-    "BUILTIN_UNSUPPORTED": (Consequence.DEFER, "needs a built-in Node's builder has not verified"),
-    "BUILTIN_CRASHES": (
+CODES: dict[Code, tuple[Consequence, str]] = {
+    Code.BUILTIN_UNSUPPORTED: (Consequence.DEFER, "needs a built-in Node's builder has not verified"),
+    Code.BUILTIN_CRASHES: (
         Consequence.DEFER,
         "needs a built-in, global or API (http, Response, console.createTask) that crashes Node's builder",
     ),
-    "GLOBAL_MISSING": (
+    Code.GLOBAL_MISSING: (
         Consequence.DEFER,
         "uses a global that does not exist while building (WebAssembly, ...)",
     ),
-    "NATIVE_ADDON": (Consequence.DEFER, "loads a native addon (.node) at load time"),
-    "TIMER_AT_INIT": (Consequence.DEFER, "creates a timer, tick or signal handler at load time"),
-    "ENV_READ": (Consequence.DEFER, "reads process.env or machine facts at load time"),
-    "ARGV_READ": (Consequence.DEFER, "reads process.argv at load time"),
-    "CWD_READ": (Consequence.DEFER, "reads process.cwd() at load time"),
-    "TIME_READ": (Consequence.DEFER, "reads the clock at load time"),
-    "RANDOM_READ": (Consequence.DEFER, "reads Math.random() at load time"),
-    "FS_OUTSIDE_APP": (Consequence.DEFER, "touches files outside the app (or writes) at load time"),
-    "STDIO_WRITE": (Consequence.DEFER, "writes to the console at load time (output would be lost)"),
-    "TTY_READ": (
+    Code.NATIVE_ADDON: (Consequence.DEFER, "loads a native addon (.node) at load time"),
+    Code.TIMER_AT_INIT: (Consequence.DEFER, "creates a timer, tick or signal handler at load time"),
+    Code.ENV_READ: (Consequence.DEFER, "reads process.env or machine facts at load time"),
+    Code.ARGV_READ: (Consequence.DEFER, "reads process.argv at load time"),
+    Code.CWD_READ: (Consequence.DEFER, "reads process.cwd() at load time"),
+    Code.TIME_READ: (Consequence.DEFER, "reads the clock at load time"),
+    Code.RANDOM_READ: (Consequence.DEFER, "reads Math.random() at load time"),
+    Code.FS_OUTSIDE_APP: (Consequence.DEFER, "touches files outside the app (or writes) at load time"),
+    Code.STDIO_WRITE: (Consequence.DEFER, "writes to the console at load time (output would be lost)"),
+    Code.TTY_READ: (
         Consequence.DEFER,
         "reads the terminal (process.stdout/stderr/stdin: isTTY, columns, colours) at load time",
     ),
-    "NOT_IN_SNAPSHOT": (Consequence.DEFER, "requires a module the snapshot does not contain"),
-    "REWRITE_INVALID": (Consequence.NOREWRITE, "its rewrite does not parse or is unsafe"),
-    "DEPENDS_ON_DEFERRED": (Consequence.DEFER, "requires a deferred module at load time"),
-    "TIMEOUT": (Consequence.DEFER, "did not finish loading in time"),
-    "EXIT_CALLED": (Consequence.DEFER, "calls process.exit (or kills its process) at load time"),
-    "UNKNOWN_ERROR": (Consequence.DEFER, "threw while loading"),
-    "GLOBAL_UNSAFE": (
+    Code.NOT_IN_SNAPSHOT: (Consequence.DEFER, "requires a module the snapshot does not contain"),
+    Code.REWRITE_INVALID: (Consequence.NOREWRITE, "its rewrite does not parse or is unsafe"),
+    Code.DEPENDS_ON_DEFERRED: (Consequence.DEFER, "requires a deferred module at load time"),
+    Code.TIMEOUT: (Consequence.DEFER, "did not finish loading in time"),
+    Code.EXIT_CALLED: (Consequence.DEFER, "calls process.exit (or kills its process) at load time"),
+    Code.UNKNOWN_ERROR: (Consequence.DEFER, "threw while loading"),
+    Code.GLOBAL_UNSAFE: (
         Consequence.DEFER,
         "creates an Error, Promise or typed array at load time (Electron's mksnapshot crashes on it)",
     ),
-    "OUTPUT_MISMATCH": (Consequence.DEFER, "the app's output from the blob differed from a plain run"),
-    "EXPLICIT_DEFER": (Consequence.DEFER, "deferred explicitly (--previous-deferred)"),
-    "MAIN_MODULE": (Consequence.DEFER, "is the app's main module: it runs the program"),
-    "DYNAMIC_IMPORT": (
+    Code.OUTPUT_MISMATCH: (Consequence.DEFER, "the app's output from the blob differed from a plain run"),
+    Code.EXPLICIT_DEFER: (Consequence.DEFER, "deferred explicitly (--previous-deferred)"),
+    Code.MAIN_MODULE: (Consequence.DEFER, "is the app's main module: it runs the program"),
+    Code.DYNAMIC_IMPORT: (
         Consequence.DEFER,
         "calls import() at load time (the builder cannot load ES modules; it runs at run time)",
     ),
-    "BUILDER_ERROR": (Consequence.DEFER, "threw inside node's snapshot builder (not in the verifier)"),
-    "NODE_LIMIT": (
+    Code.BUILDER_ERROR: (Consequence.DEFER, "threw inside node's snapshot builder (not in the verifier)"),
+    Code.NODE_LIMIT: (
         Consequence.DEFER,
         "the app meets a limit of node's user-land snapshots (docs/limits.md): no blob can run it",
     ),
@@ -69,7 +71,8 @@ CODES: dict[str, tuple[Consequence, str]] = {
 
 def consequence_of(code: str) -> Consequence:
     """Consequence for ``code``; unknown codes defer."""
-    return CODES.get(code, (Consequence.DEFER, ""))[0]
+    entry = CODES.get(code)  # type: ignore[call-overload]  # any str: unknown codes come from JS
+    return entry[0] if entry else Consequence.DEFER
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from v8snap.embed.module import Module, commonjs_sources
 from v8snap.embed.npm import npm_fragment
 from v8snap.embed.options import BuilderOptions
 from v8snap.errors import SnapshotBuildError
+from v8snap.kinds import Code
 from v8snap.node import find_node, js_part, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.util import atomic_write_bytes
@@ -248,9 +249,9 @@ def _build_error(outcome: BuildOutcome) -> SnapshotBuildError:
         return SnapshotBuildError(
             f"node's snapshot builder crashed (exit {outcome.returncode}; {what})\n{tail}",
             module=blamed,
-            violation="BUILTIN_CRASHES",
+            violation=Code.BUILTIN_CRASHES,
             hint="require() built-ins such as http lazily, inside the functions that use them",
         )
     return SnapshotBuildError(
-        f"node's snapshot builder failed (exit {outcome.returncode})\n{tail}", violation="UNKNOWN_ERROR"
+        f"node's snapshot builder failed (exit {outcome.returncode})\n{tail}", violation=Code.UNKNOWN_ERROR
     )

@@ -114,14 +114,6 @@ class ModuleGraph:
                 out.append(target)
         return out
 
-    def dependents(self) -> dict[str, set[str]]:
-        """Reverse edges: key -> keys that import it."""
-        rev: dict[str, set[str]] = {k: set() for k in self.modules}
-        for k in self.modules:
-            for d in self.deps_of(k):
-                rev[d].add(k)
-        return rev
-
     def to_deps_json(self) -> dict[str, Any]:
         """The ``snapshot-deps.json`` document (Cypress's dependency metadata, extended)."""
         return {

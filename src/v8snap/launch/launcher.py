@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from v8snap.config import SnapshotConfig
-from v8snap.doctor.meta import SnapshotMeta
 from v8snap.node.hugepages import TUNABLES_SH
 from v8snap.util import atomic_write_bytes
 
@@ -159,13 +158,21 @@ exec {exe} {q(str(entry))} "$@"
 """
 
 
-def write_launcher(cfg: SnapshotConfig, meta: SnapshotMeta, node: Path, entry: Path) -> Path:
-    """Write the launcher at :func:`launcher_path` (mode 0755, atomically); return its path."""
+def write_launcher(cfg: SnapshotConfig, node: Path, entry: Path, blob_size: int, strategy: str) -> Path:
+    """Write the launcher at :func:`launcher_path` (mode 0755, atomically); return its path.
+
+    Args:
+        cfg: the build's configuration (app root, output folder, bin name, tunables).
+        node: the node binary the launcher execs.
+        entry: the app's entry file (plain-run fallback).
+        blob_size: size of the snapshot blob in bytes (the launcher checks it before using the blob).
+        strategy: the chosen strategy (``snapshot``, ``compile-cache`` or ``plain``).
+    """
     path = launcher_path(cfg)
     # surrogateescape: a path that is not valid UTF-8 is written back as its own bytes.
     atomic_write_bytes(
         path,
-        render_launcher(cfg, node, entry, meta.blob_size, meta.strategy.get("chosen", "snapshot")).encode(
+        render_launcher(cfg, node, entry, blob_size, strategy).encode(
             "utf-8", "surrogateescape"
         ),
     )

@@ -165,7 +165,6 @@ class _Printer:
         self.index = NameIndex(by_name)
         self.withs = caps.get("with", [])
         self.tops = top_scopes(root)
-        self.top_by_key = {t.key: t for t in self.tops}
         self.top_bodies = {t.body.id: t for t in self.tops}
         self.iife_fns = {t.key for t in self.tops if not t.is_program}
         self.require_calls = self._require_calls()

@@ -36,10 +36,6 @@ class Splicer:
         self._edits.append((start, end, producer))
         self._sorted = False
 
-    def covers(self, start: int, end: int) -> bool:
-        """Whether an edit with exactly this range exists."""
-        return any(s == start and e == end for s, e, _ in self._edits)
-
     def __len__(self) -> int:
         return len(self._edits)
 

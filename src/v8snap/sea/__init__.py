@@ -33,7 +33,7 @@ from v8snap.blueprint.printer import Printer
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.meta import SnapshotMeta
-from v8snap.doctor.rewriting import rewrite_transform, rewriter_available
+from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.errors import NoSnapshotError, SnapshotBuildError, V8SnapError
 from v8snap.esm import prepare_graph
 from v8snap.graph import ModuleGraph
@@ -149,7 +149,7 @@ def sea_script(
     graph = prepare_graph(snapshot_graph(full, meta.mode), node=node)  # ES modules converted, as in the build
     verdicts = probe_builtins(node)
     printer = Printer(graph, verdicts, cfg.profile)
-    use_rewrite = cfg.rewrite and rewriter_available()
+    use_rewrite = cfg.rewrite
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
     non_healthy = frozenset(meta.deferred) | frozenset(meta.norewrite)
     bp = Blueprint(
