@@ -88,3 +88,9 @@ class Code(StrEnum):
     DYNAMIC_IMPORT = "DYNAMIC_IMPORT"
     BUILDER_ERROR = "BUILDER_ERROR"
     NODE_LIMIT = "NODE_LIMIT"
+    # ES modules that stay on disk (v8snap.esm.convert; docs/limits.md, "ES modules")
+    TOP_LEVEL_AWAIT = "TOP_LEVEL_AWAIT"
+    ESM_UNCONVERTIBLE = "ESM_UNCONVERTIBLE"
+    ESM_UNRESOLVED = "ESM_UNRESOLVED"
+    ESM_CJS_CYCLE = "ESM_CJS_CYCLE"
+    LIVE_BINDING = "LIVE_BINDING"

@@ -62,6 +62,26 @@ CODES: dict[Code, tuple[Consequence, str]] = {
         "calls import() at load time (the builder cannot load ES modules; it runs at run time)",
     ),
     Code.BUILDER_ERROR: (Consequence.DEFER, "threw inside node's snapshot builder (not in the verifier)"),
+    Code.TOP_LEVEL_AWAIT: (
+        Consequence.DEFER,
+        "ES module with top-level await (or importing one): stays on disk",
+    ),
+    Code.ESM_UNCONVERTIBLE: (
+        Consequence.DEFER,
+        "ES module the converter cannot represent exactly: stays on disk",
+    ),
+    Code.ESM_UNRESOLVED: (
+        Consequence.DEFER,
+        "ES module with an import the trace did not resolve: stays on disk",
+    ),
+    Code.ESM_CJS_CYCLE: (
+        Consequence.DEFER,
+        "ES module in a cycle with a CommonJS module: stays on disk",
+    ),
+    Code.LIVE_BINDING: (
+        Consequence.DEFER,
+        "ES module that reassigns an exported binding a facade would freeze: stays on disk",
+    ),
     Code.NODE_LIMIT: (
         Consequence.DEFER,
         "the app meets a limit of node's user-land snapshots (docs/limits.md): no blob can run it",
