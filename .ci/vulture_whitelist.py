@@ -38,3 +38,5 @@ _.has_errors  # ParsedSource
 _.is_main  # trace record (js/trace.js)
 _.via  # trace record (js/trace.js)
 _.eager_requires  # rewrite result
+_.timings_ms  # snapshot-meta.json
+_.cache_key  # snapshot-meta.json

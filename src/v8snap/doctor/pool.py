@@ -279,7 +279,7 @@ class VerifierPool:
                 w.job = None
                 yield VerifyResult(
                     key,
-                    [Violation.from_json({**v, "key": v.get("key") or key}) for v in m["violations"]],
+                    [Violation.from_wire(v, key) for v in m["violations"]],
                     {k: list(v) for k, v in m.get("fsReads", {}).items()},
                     {k: list(v) for k, v in m.get("loadDeps", {}).items()},
                     float(m.get("ms", 0.0)),
