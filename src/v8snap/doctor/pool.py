@@ -243,7 +243,11 @@ class VerifierPool:
             self._prepare(w)
         except (BrokenPipeError, NodeProcessError):
             w = self._replace(w)
-            self._prepare(w)
+            try:
+                self._prepare(w)
+            except BrokenPipeError:  # died again before it could read the bundle: say why
+                self._wait_loaded(w)
+                raise NodeProcessError("the verifier worker exited before loading its bundle") from None
         self.next_id += 1
         limit = self.timeout * (4 if order else 1)
         msg: dict[str, Any] = {"op": "verifyAll" if order else "verify", "id": self.next_id, "key": key}
