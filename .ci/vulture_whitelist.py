@@ -42,6 +42,8 @@ _.has_errors  # ParsedSource
 _.is_main  # trace record (js/trace.js)
 _.via  # trace record (js/trace.js)
 _.eager_requires  # rewrite result
+_.timings_ms  # snapshot-meta.json
+_.cache_key  # snapshot-meta.json
 
 # Read outside src/: benchmarks/startup.py prints the CPU-time medians
 from v8snap.bench import startup

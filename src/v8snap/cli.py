@@ -339,6 +339,7 @@ def doctor(
     if explain is not None:
         _explain(app_dir, explain, node)
         return
+    import msgspec
     from rich.live import Live
 
     from v8snap.bake.app import diagnose_app
@@ -374,23 +375,14 @@ def doctor(
             progress=show,
         )
     st = rep.result.state
-    verdicts = {k: Verdict.HEALTHY for k in st.healthy}
-    verdicts.update({k: Verdict.DEFERRED for k in st.deferred})
-    verdicts.update({k: Verdict.NOREWRITE for k in st.norewrite})
+    records = st.records()
     stats = rep.result.stats
     if as_json:
         doc = {
             "healthy": sorted(st.healthy),
             "deferred": sorted(st.deferred),
             "norewrite": sorted(st.norewrite),
-            "modules": {
-                k: {
-                    "verdict": verdicts[k],
-                    **({"reason": st.reasons[k].to_json()} if k in st.reasons else {}),
-                    **({"reads": st.fs_reads[k]} if k in st.fs_reads else {}),
-                }
-                for k in sorted(verdicts)
-            },
+            "modules": msgspec.to_builtins(records),
             "stats": {
                 "total": stats.total,
                 "verified": stats.verified,
@@ -407,9 +399,10 @@ def doctor(
     )
     for col in ("module", "verdict", "reason", "where"):
         table.add_column(col)
-    for key in sorted(verdicts, key=lambda k: (verdicts[k] == Verdict.HEALTHY, k)):
-        r = st.reasons.get(key)
-        table.add_row(key, verdicts[key], f"{r.code} {r.detail}".strip() if r else "", r.stack if r else "")
+    for key in sorted(records, key=lambda k: (records[k].verdict == Verdict.HEALTHY, k)):
+        r = records[key].reason
+        why = f"{r.code} {r.detail}".strip() if r else ""
+        table.add_row(key, records[key].verdict, why, r.stack if r else "")
     out.print(table)
     out.print(
         f"doctor: {stats.seconds:.1f} s, {stats.verified} verifications, {stats.cached} cached verdicts, "
@@ -420,9 +413,9 @@ def doctor(
 def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     import difflib
 
+    from v8snap.bake.meta import SnapshotMeta
     from v8snap.blueprint.printer import explain as explain_module
     from v8snap.doctor.builtins import probe_builtins
-    from v8snap.doctor.meta import SnapshotMeta
     from v8snap.graph import ModuleGraph
     from v8snap.node import find_node
     from v8snap.util import read_source
@@ -431,16 +424,19 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     deps = cfg.out_dir / "snapshot-deps.json"
     if not deps.is_file() or not cfg.meta_path.is_file():
         raise NoSnapshotError(f"no build in {cfg.out_dir}")
-    graph = ModuleGraph.from_deps_json(json.loads(deps.read_text()))
-    meta = SnapshotMeta.read(cfg.meta_path)
+    try:
+        graph = ModuleGraph.read(deps)
+        meta = SnapshotMeta.read(cfg.meta_path)
+    except ValueError as exc:  # malformed or another schema: the last build cannot be read
+        raise SnapshotStaleError(f"the last build in {cfg.out_dir} cannot be read: {exc}") from None
     key = key if key.startswith("./") else "./" + key
     if key not in graph.modules:
         raise V8SnapError(f"{key} is not a module of the last build", hint="see `v8snap doctor --json`")
     ex = explain_module(graph, key, healthy=meta.healthy, builtin_verdicts=probe_builtins(find_node(node)))
-    reason = (meta.modules.get(key, {}).get("reason") or {}) if key in meta.modules else {}
-    out.print(
-        f"[bold]{key}[/bold]: {ex.verdict} {reason.get('code', '')} {reason.get('detail', '')}".rstrip()
-    )
+    rec = meta.modules.get(key)
+    reason = rec.reason if rec is not None else None
+    why = f"{reason.code} {reason.detail}" if reason else ""
+    out.print(f"[bold]{key}[/bold]: {ex.verdict} {why}".rstrip())
     if ex.result.norewrite:
         out.print(f"norewrite: {ex.result.norewrite} (kept verbatim)")
     for r in ex.result.rewrites:

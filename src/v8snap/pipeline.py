@@ -1,4 +1,4 @@
-"""Library snapshots: the app pipeline (graph -> doctor -> blueprint) for npm packages, not an app.
+"""Library snapshots: the app pipeline (prepare -> doctor -> blueprint) for npm packages, not an app.
 
 Used by the embedding API (``SnapshotBuilder.with_npm_package``): the result is a snapshot-script fragment
 that, evaluated by the builder, initializes the packages' healthy modules and defines
@@ -13,16 +13,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from v8snap.bake.prepare import prepare
 from v8snap.blueprint import Blueprint, assemble_script
-from v8snap.blueprint.assemble import SNAPSHOT_KINDS
-from v8snap.config import KNOWN_BENIGN_HAZARDS
-from v8snap.doctor.builtins import probe_builtins
-from v8snap.doctor.engine import DoctorOptions, run_doctor
-from v8snap.doctor.rewriting import rewrite_transform
+from v8snap.config import KNOWN_BENIGN_HAZARDS, SnapshotConfig
+from v8snap.doctor.engine import run_doctor
 from v8snap.errors import GraphError
-from v8snap.esm import prepare_graph
-from v8snap.graph import discover_graph
-from v8snap.util import atomic_write_text, sha256_file
+from v8snap.graph import ModuleGraph
+from v8snap.kinds import Strategy
+from v8snap.util import atomic_write_text
 
 LIBRARY_ENTRY = ".v8snap/library-entry.js"
 
@@ -52,35 +50,34 @@ def library_fragment(
         GraphError: a request cannot be loaded by node.
     """
     root = app_root.resolve()
-    entry = root / LIBRARY_ENTRY
-    atomic_write_text(entry, "".join(f"require({json.dumps(r)});\n" for r in requests))
-    graph = discover_graph(root, node=node, entry=LIBRARY_ENTRY, timeout=timeout)
-    entry_key = graph.entry
-    entry_dir = entry_key.rsplit("/", 1)[0]
-    # Requests resolve as if required from the root; the entry itself is not part of the library.
-    roots = []
-    for r in graph.resolutions:
-        if r.parent_dir == entry_dir and r.request in requests:
-            roots.append((".", r.request, r.target))
-    missing = set(requests) - {req for _, req, _ in roots}
-    if missing:
-        raise GraphError(f"not loaded from {root}: {', '.join(sorted(missing))}")
-    modules = {k: m for k, m in graph.modules.items() if k != entry_key}
-    graph = prepare_graph(replace(graph, modules=modules), node=node)  # v8snap-esm: ES modules converted
-    modules = graph.modules
-    verdicts = probe_builtins(node)
-    hashes = {k: sha256_file(m.path) for k, m in modules.items() if m.kind in SNAPSHOT_KINDS}
-    transform_of = rewrite_transform(graph, "node", verdicts)
+    atomic_write_text(root / LIBRARY_ENTRY, "".join(f"require({json.dumps(r)});\n" for r in requests))
+    roots: list[tuple[str, str, str]] = []
+
+    def library_part(graph: ModuleGraph) -> ModuleGraph:
+        # Requests resolve as if required from the root; the entry itself is not part of the library.
+        entry_dir = graph.entry.rsplit("/", 1)[0]
+        for r in graph.resolutions:
+            if r.parent_dir == entry_dir and r.request in requests:
+                roots.append((".", r.request, r.target))
+        missing = set(requests) - {req for _, req, _ in roots}
+        if missing:
+            raise GraphError(f"not loaded from {root}: {', '.join(sorted(missing))}")
+        return replace(graph, modules={k: m for k, m in graph.modules.items() if k != graph.entry})
+
+    cfg = SnapshotConfig(
+        app_root=root,
+        entry=LIBRARY_ENTRY,
+        timeout=timeout,
+        allow=KNOWN_BENIGN_HAZARDS,
+        strategy=Strategy.SNAPSHOT,
+        from_scratch=True,
+    )
+    prep = prepare(cfg, library_part, node=node)
+    graph, verdicts, transform_of = prep.graph, prep.builtin_verdicts, prep.transform_of
+    assert transform_of is not None  # rewrite is on
     with tempfile.TemporaryDirectory(prefix="v8snap-lib-") as work:
-        options = DoctorOptions(
-            node=node,
-            workdir=Path(work),
-            builtin_verdicts=verdicts,
-            timeout=min(timeout, 30.0),
-            allow=KNOWN_BENIGN_HAZARDS,
-            transform_of=transform_of,
-        )
-        state = run_doctor(graph, hashes, options).state
+        options = prep.doctor_options(workdir=Path(work), persistent_cache=False)
+        state = run_doctor(graph, prep.hashes, options).state
     if progress:
         progress(f"library: {len(state.healthy)} healthy, {len(state.deferred)} deferred")
     non_healthy = frozenset(state.deferred | state.norewrite)

@@ -68,6 +68,17 @@ def test_allow_accepts_a_hazard_knowingly(tmp_path: Path) -> None:
     assert "./lib/env_leaf.js" in st.deferred  # HOME is not allowed
 
 
+def test_doctor_honours_package_json_options(tmp_path: Path) -> None:
+    """`v8snap doctor` starts from the build's prepared context: the package.json "v8snap" allow list
+    applies (it used to be read by `v8snap build` only)."""
+    root = write_fixture_app(tmp_path / "app")
+    pkg = json.loads((root / "package.json").read_text())
+    (root / "package.json").write_text(json.dumps({**pkg, "v8snap": {"allow": ["ENV_READ:NODE_ENV"]}}))
+    st = diagnose_app(_cfg(root), jobs=2).result.state
+    assert "./lib/hz_env_node_env.js" in st.healthy
+    assert "./lib/env_leaf.js" in st.deferred
+
+
 def test_cache_nothing_changed_then_one_file_changed(tmp_path: Path) -> None:
     root = write_fixture_app(tmp_path / "app")
     first = diagnose_app(_cfg(root), jobs=2)

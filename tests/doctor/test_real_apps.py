@@ -27,7 +27,7 @@ def test_real_app_stable_and_identical(
     assert (first.meta.healthy, first.meta.deferred) == (second.meta.healthy, second.meta.deferred)
     assert len(first.meta.healthy) > 0
     for m in first.meta.deferred:
-        assert first.meta.modules[m]["reason"]["code"]
+        assert first.meta.modules[m].reason is not None and first.meta.modules[m].reason.code
     node = find_node()
     plain = subprocess.run([str(node), str(root / "index.js")], cwd=root, capture_output=True, text=True)
     snap = subprocess.run(

@@ -12,8 +12,8 @@ import pytest
 from tests.e2e.helpers import run_launcher, run_plain
 
 from v8snap.bake.app import build_app
+from v8snap.bake.meta import SnapshotMeta
 from v8snap.config import SnapshotConfig
-from v8snap.doctor.meta import SnapshotMeta
 from v8snap.errors import SnapshotBuildError
 
 pytestmark = pytest.mark.real
@@ -35,7 +35,7 @@ def _same(node: Path, app: Path, args: list[str]) -> None:
 
 def _verdict(app: Path, key: str) -> tuple[str, str]:
     m = SnapshotMeta.read(app / ".v8snap" / "snapshot-meta.json").modules[key]
-    return str(m["verdict"]), str((m.get("reason") or {}).get("code", ""))
+    return str(m.verdict), m.reason.code if m.reason else ""
 
 
 def test_trace_args_starting_with_dashes_reach_the_app(tmp_path: Path, node: Path) -> None:

@@ -31,8 +31,8 @@ def test_builder_crash_is_bisected_to_the_culprit(tmp_path: Path, node: Path) ->
         (app / "lib" / name).write_text(text)
     (app / "index.js").write_text(MAIN)
     meta = build_app(SnapshotConfig(app)).meta
-    reason = meta.modules["./lib/b.js"]["reason"]
-    assert meta.modules["./lib/b.js"]["verdict"] == "deferred"
-    assert reason["code"] == "BUILTIN_CRASHES" and "bisection" in reason["detail"]
+    reason = meta.modules["./lib/b.js"].reason
+    assert meta.modules["./lib/b.js"].verdict == "deferred"
+    assert reason is not None and reason.code == "BUILTIN_CRASHES" and "bisection" in reason.detail
     assert {"./lib/a.js", "./lib/c.js", "./lib/d.js"} <= set(meta.healthy)
     assert run_launcher(app, []) == run_plain(node, app, [])

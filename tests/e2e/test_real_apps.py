@@ -64,13 +64,13 @@ def test_basics_env_read_at_load_is_an_assumption(
 @pytest.mark.real
 def test_basics_verdicts(app_copy: Callable[..., Path]) -> None:
     meta = build_app(SnapshotConfig(app_copy("basics"))).meta
-    codes = {k: (m.get("reason") or {}).get("code") for k, m in meta.modules.items()}
+    codes = {k: m.reason.code if m.reason else None for k, m in meta.modules.items()}
     assert codes["./index.js"] == "MAIN_MODULE"
     assert codes["./http_at_load.js"] == "BUILTIN_CRASHES"  # http aborts node's builder
     # A module that throws at load in the trace is left to Node's loader (same error, same cache state).
     assert "./throws_at_load.js" not in meta.modules
-    assert meta.modules["./data.json"]["verdict"] == "healthy"
-    assert meta.modules["./a.js"]["verdict"] == meta.modules["./b.js"]["verdict"] == "healthy"
+    assert meta.modules["./data.json"].verdict == "healthy"
+    assert meta.modules["./a.js"].verdict == meta.modules["./b.js"].verdict == "healthy"
     assert "./broken.js" not in meta.modules  # never loaded: its syntax error is not our problem
     assert not any(k.endswith(".node") for k in meta.modules)  # addons always load from disk
 
@@ -82,6 +82,6 @@ def test_express_needs_http_yet_runs(app_copy: Callable[..., Path], node: Path) 
     meta = build_app(SnapshotConfig(app)).meta
     # the printer dropped comments from the blob; the licence ones are kept beside it
     assert "MIT Licensed" in (app / ".v8snap" / "licenses.txt").read_text()
-    crash = [k for k, m in meta.modules.items() if (m.get("reason") or {}).get("detail") == "http"]
+    crash = [k for k, m in meta.modules.items() if m.reason and m.reason.detail == "http"]
     assert crash, "some express module must have been deferred for requiring http"
     assert run_launcher(app, []) == run_plain(node, app, [])

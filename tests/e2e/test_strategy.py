@@ -10,9 +10,9 @@ import pytest
 from tests.e2e.helpers import launcher, run_launcher, run_plain
 
 from v8snap.bake.app import build_app
+from v8snap.bake.meta import SnapshotMeta
 from v8snap.bake.strategy import MARGIN, StrategyChoice
 from v8snap.config import SnapshotConfig
-from v8snap.doctor.meta import SnapshotMeta
 
 pytestmark = pytest.mark.real
 

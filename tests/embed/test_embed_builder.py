@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from v8snap.embed import (
@@ -85,7 +85,7 @@ def test_fingerprint_mismatch(monkeypatch: pytest.MonkeyPatch) -> None:
     real = builder_mod.node_fingerprint
 
     def fake(node: Path, flags: tuple[str, ...] = ()) -> object:
-        return dataclasses.replace(real(node, flags), node="v99.0.0", cached_data_tag=12345)
+        return msgspec.structs.replace(real(node, flags), node="v99.0.0", cached_data_tag=12345)
 
     monkeypatch.setattr(builder_mod, "node_fingerprint", fake)
     blob = SnapshotBuilder().with_module(Module("m.js", "exports.x = 1")).finish()

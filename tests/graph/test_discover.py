@@ -142,7 +142,7 @@ def test_esm_app(node: Path, fixture_app: App) -> None:
         "./lib/dyn.js": "esm",
     }
     assert graph.entry == "./main.js"
-    assert {k: m.to_json()["format"] for k, m in graph.modules.items()} == kinds
+    assert {k: m.format for k, m in graph.modules.items()} == kinds
     got = triples(graph)
     assert ("./lib", "./legacy-dep.cjs", "./lib/legacy-dep.cjs") in got
     # import resolutions (import conditions) belong to the ES module, not to the require resolver map

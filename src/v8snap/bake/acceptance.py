@@ -1,6 +1,6 @@
 """Acceptance by the real builder, then by the app's own output; heal what either rejects.
 
-Node's builder rejects a heal state in three ways (DESIGN §4, observed on node 24.19):
+Node's builder rejects a heal state in three ways (docs/architecture.md, "Node's snapshot builder"):
 - a violation reported by the prelude's guards (``  ./x.js: CODE detail``): every one is deferred at once;
 - a JS exception or rejected promise inside ``--build-snapshot`` (``Error: Not supported`` from an
   ``import()`` at load, ``ReferenceError: WebAssembly is not defined``): the healthy module named by the
@@ -22,15 +22,17 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from v8snap.bake.node_builder import BuildOutcome, run_node_builder
 from v8snap.bake.output import RunOutput, StreamMask, first_difference, learn_mask, run_app
-from v8snap.blueprint import Blueprint, init_order
+from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import Assembly, assemble
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.violations import Violation
 from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph
+from v8snap.graph.order import init_order
 from v8snap.kinds import Code
 from v8snap.util import atomic_write_text, last_lines, node_error_excerpt
 
@@ -111,26 +113,42 @@ def _repro(workdir: Path, script: Path, node: Path, cwd: Path, flags: tuple[str,
     return path
 
 
+class Judge(Protocol):
+    """Who decides verdicts (the doctor, :class:`v8snap.doctor.engine.Doctor`), as acceptance sees it.
+
+    Acceptance only reads the verdicts and reports culprits (module + reason); the judge defers them and
+    whatever depends on them at load time (docs/architecture.md, "Invariants").
+    """
+
+    @property
+    def state(self) -> HealState:
+        """The current verdicts (read only here)."""
+        ...
+
+    def accept_culprits(self, culprits: list[Violation]) -> list[Violation]:
+        """Defer ``culprits`` that are healthy and re-settle the verdicts; returns the ones that changed."""
+        ...
+
+
 def build_with_acceptance(
     bp_of: Callable[[HealState], Blueprint],
-    state: HealState,
+    judge: Judge,
     *,
     node: Path,
     workdir: Path,
     out: Path,
     cwd: Path,
     flags: tuple[str, ...] = (),
-    reverify: Callable[[HealState], HealState] | None = None,
     max_rounds: int = 12,
     progress: Progress | None = None,
 ) -> Acceptance:
-    """Build ``out`` from the heal state, deferring modules until the real builder succeeds.
+    """Build ``out`` from the judge's verdicts, reporting culprits until the real builder succeeds.
 
     Args:
         bp_of: blueprint for a heal state.
-        state: verdicts (updated in place when a culprit is found).
+        judge: the verdicts and who decides them (culprits the builder names, or bisection finds, are
+            reported to it).
         node, workdir, out, cwd, flags: as for :func:`run_node_builder`.
-        reverify: re-runs verification after culprits are deferred (their dependents may need deferring).
         max_rounds: bound on builder runs that defer something (each may defer many modules).
         progress: one-line status callback.
 
@@ -144,14 +162,16 @@ def build_with_acceptance(
     say = progress or (lambda _m: None)
     healed: list[str] = []
     for attempt in range(max_rounds + 1):
-        bp = bp_of(state)
+        bp = bp_of(judge.state)
         outcome, _, script = _build(bp, node, workdir, out, cwd, flags, f"snapshot-{attempt}")
         if outcome.ok:
             return Acceptance(outcome, healed)
-        found = builder_culprits(outcome.stderr, bp.graph, state.healthy)
+        found = builder_culprits(outcome.stderr, bp.graph, judge.state.healthy)
         if not found:
             say("node's snapshot builder failed with no module named; bisecting the healthy set")
-            culprit = _bisect(bp, state, node=node, workdir=workdir, cwd=cwd, flags=flags, progress=say)
+            culprit = _bisect(
+                bp, judge.state.healthy, node=node, workdir=workdir, cwd=cwd, flags=flags, progress=say
+            )
             if culprit is None:
                 raise SnapshotBuildError(
                     "node's snapshot builder fails even with no module initialized at build time; "
@@ -164,7 +184,7 @@ def build_with_acceptance(
             code = Code.BUILTIN_CRASHES if outcome.crashed else Code.BUILDER_ERROR
             last = last_lines(outcome.stderr, 1)[:160] or f"exit {outcome.returncode}"
             found = [Violation(culprit, code, f"node --build-snapshot failed: {last} (found by bisection)")]
-        changed = [v for v in found if state.defer(v)]
+        changed = judge.accept_culprits(found)
         if not changed:
             raise SnapshotBuildError(
                 f"node's snapshot builder still fails after deferring {found[0].key}; its last words:\n"
@@ -177,8 +197,6 @@ def build_with_acceptance(
         for v in changed:
             healed.append(f"deferred {v.key}: {v.code} {v.detail} (rejected by node's builder)")
             say(f"builder rejected {v.key} ({v.code} {v.detail[:80]}): deferred")
-        if reverify:
-            reverify(state)
     raise SnapshotBuildError(
         f"node's snapshot builder still fails after {max_rounds} rounds of deferring modules; last:\n"
         f"{node_error_excerpt(outcome.stderr)}",
@@ -189,7 +207,7 @@ def build_with_acceptance(
 
 def _bisect(
     base: Blueprint,
-    state: HealState,
+    healthy: set[str],
     *,
     node: Path,
     workdir: Path,
@@ -197,7 +215,7 @@ def _bisect(
     flags: tuple[str, ...],
     progress: Progress,
 ) -> str | None:
-    order = init_order(base.graph, state.healthy)
+    order = init_order(base.graph, healthy)
     probe_out = workdir / "bisect.blob"
 
     def fails(i: int) -> bool:
@@ -333,7 +351,7 @@ class OutputCheck:
 
 def check_app_output(
     bp_of: Callable[[HealState], Blueprint],
-    state: HealState,
+    judge: Judge,
     acceptance: Acceptance,
     *,
     node: Path,
@@ -344,14 +362,13 @@ def check_app_output(
     trace_args: tuple[tuple[str, ...], ...],
     timeout: float = 60.0,
     flags: tuple[str, ...] = (),
-    reverify: Callable[[HealState], HealState] | None = None,
     progress: Progress | None = None,
 ) -> None:
     """Run each trace command from ``blob`` and plainly, compare; heal mismatches (updates ``acceptance``).
 
     On a mismatch the healthy set is bisected (builds of init-order prefixes, each run and compared),
-    the culprit deferred with ``OUTPUT_MISMATCH`` and ``blob`` rebuilt. A blob that builds is not proof:
-    a module can build fine and misbehave at first use.
+    the culprit reported to ``judge`` with ``OUTPUT_MISMATCH`` and ``blob`` rebuilt. A blob that builds is
+    not proof: a module can build fine and misbehave at first use.
 
     Raises:
         SnapshotBuildError: the output still differs with no module healthy (the loader's fault: the error
@@ -377,8 +394,8 @@ def check_app_output(
                     hint="run `v8snap doctor`; V8SNAP_DISABLE=1 runs the app plainly",
                 )
             say(f"output of {_describe(args)} from the blob differs ({diff}); bisecting")
-            base = bp_of(state)
-            order = init_order(base.graph, state.healthy)
+            base = bp_of(judge.state)
+            order = init_order(base.graph, judge.state.healthy)
 
             def differs(
                 i: int, order: list[str] = order, base: Blueprint = base, check: OutputCheck = check
@@ -415,10 +432,8 @@ def check_app_output(
             key = order[culprit]
             acceptance.healed.append(f"deferred {key}: OUTPUT_MISMATCH {diff}")
             say(f"output mismatch traced to {key}: deferred")
-            state.defer(Violation(key, Code.OUTPUT_MISMATCH, diff))
-            if reverify:
-                reverify(state)
-            outcome, _, _ = _build(bp_of(state), node, workdir, blob, cwd, flags, "snapshot-output")
+            judge.accept_culprits([Violation(key, Code.OUTPUT_MISMATCH, diff)])
+            outcome, _, _ = _build(bp_of(judge.state), node, workdir, blob, cwd, flags, "snapshot-output")
             if not outcome.ok:
                 raise SnapshotBuildError(
                     f"rebuild after an output mismatch failed:\n{node_error_excerpt(outcome.stderr)}",

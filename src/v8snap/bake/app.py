@@ -13,31 +13,23 @@ from pathlib import Path
 from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
-from v8snap.bake.strategy import (
-    StrategyChoice,
-    choose_strategy,
-    code_cache_dir,
-    compile_cache_preload,
-)
+from v8snap.bake.meta import BlobIdentity, FileStamp, SnapshotMeta, stat_stamp
+from v8snap.bake.prepare import Prepared, prepare
+from v8snap.bake.strategy import StrategyChoice, choose_strategy, code_cache_dir, compile_cache_preload
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
-from v8snap.blueprint.printer import Printer, licence_text
+from v8snap.blueprint.printer import licence_text
 from v8snap.config import SnapshotConfig
-from v8snap.doctor.builtins import probe_builtins
-from v8snap.doctor.engine import Doctor, DoctorOptions, DoctorProgress, DoctorResult, run_doctor
+from v8snap.doctor.engine import Doctor, DoctorProgress, DoctorResult, run_doctor
 from v8snap.doctor.heal import HealState
-from v8snap.doctor.meta import FileStamp, SnapshotMeta, stat_stamp
-from v8snap.doctor.rewriting import rewrite_transform
-from v8snap.doctor.violations import Violation
+from v8snap.doctor.record import ModuleRecord
 from v8snap.errors import SnapshotBuildError
-from v8snap.esm import prepare_graph
-from v8snap.graph import ModuleGraph, discover_graph
+from v8snap.graph import ModuleGraph
 from v8snap.graph.layout import detect_layout, symlink_probe
 from v8snap.graph.model import ModuleInfo
-from v8snap.kinds import Code, Strategy, Verdict
+from v8snap.kinds import Code, Mode, Strategy
 from v8snap.launch.launcher import write_launcher
-from v8snap.node import find_node, node_fingerprint
-from v8snap.node.fingerprint import Fingerprint
+from v8snap.node import find_node
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_move, atomic_write_text, read_source, sha256_file
 
@@ -98,77 +90,9 @@ def snapshot_graph(graph: ModuleGraph, mode: str) -> ModuleGraph:
     kept = {
         k: m
         for k, m in graph.modules.items()
-        if (mode != "dev" or _in_node_modules(k)) and not _import_unplaceable(k, m)
+        if (mode != Mode.DEV or _in_node_modules(k)) and not _import_unplaceable(k, m)
     }
     return graph if len(kept) == len(graph.modules) else replace(graph, modules=kept)
-
-
-def _discover(cfg: SnapshotConfig, node: Path, say: Progress) -> tuple[ModuleGraph, ModuleGraph, float]:
-    """Trace + parse + resolve: (the whole graph, the part that goes into the blob, seconds taken)."""
-    say("tracing the app's startup and parsing its modules")
-    t = time.perf_counter()
-    full_graph = discover_graph(
-        cfg.app_root.resolve(),
-        node=node,
-        entry=cfg.entry,
-        trace_args=[list(a) for a in cfg.trace_args],
-        include=list(cfg.include),
-        timeout=cfg.timeout,
-        until=cfg.trace_until,
-        limit=cfg.trace_limit,
-    )
-    graph = prepare_graph(snapshot_graph(full_graph, cfg.mode), node=node)  # v8snap-esm: conversion
-    return full_graph, graph, time.perf_counter() - t
-
-
-def doctor_options(
-    cfg: SnapshotConfig,
-    graph: ModuleGraph,
-    node: Path,
-    fp: Fingerprint,
-    verdicts: dict[str, str],
-    previous: SnapshotMeta | None,
-    *,
-    jobs: int | None = None,
-    previous_healthy: frozenset[str] = frozenset(),
-    previous_deferred: frozenset[str] = frozenset(),
-    transform_of: Callable[[frozenset[str], bool], Callable[[str, str], str]] | None = None,
-) -> DoctorOptions:
-    """The doctor's options for an app: cache in ``APP/.v8snap/doctor-cache.json``, seeds, profile.
-
-    Args:
-        cfg: the app's config.
-        graph: the part of the module graph that goes into the snapshot.
-        node: node binary.
-        fp: fingerprint of node for this app (salts every cache key).
-        verdicts: probed built-in verdicts.
-        previous: the previous meta (its reasons feed the optimizer), or None.
-        jobs: worker count (None: CPU count).
-        previous_healthy, previous_deferred: seeds (``--previous-healthy`` / ``--previous-deferred``).
-        transform_of: the snapshot printer's transform factory (None: modules are used verbatim).
-
-    Returns:
-        A :class:`DoctorOptions`.
-    """
-    work = cfg.out_dir / "work"
-    work.mkdir(parents=True, exist_ok=True)
-    return DoctorOptions(
-        node=node,
-        workdir=work,
-        builtin_verdicts=verdicts,
-        profile=cfg.profile,
-        jobs=jobs,
-        timeout=min(cfg.timeout, 30.0),
-        allow=cfg.allow,
-        assume=cfg.assume,
-        salt=json.dumps(fp.to_json(), sort_keys=True),
-        cache_path=cfg.out_dir / "doctor-cache.json",
-        from_scratch=cfg.from_scratch,
-        previous_healthy=previous_healthy,
-        previous_deferred=previous_deferred,
-        previous_reasons=previous.reasons() if previous else {},
-        transform_of=transform_of,
-    )
 
 
 def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildReport:
@@ -180,7 +104,6 @@ def build_app(cfg: SnapshotConfig, progress: Progress | None = None) -> BuildRep
     Raises:
         NodeNotFoundError, AppError, GraphError, SnapshotBuildError: see :mod:`v8snap.errors`.
     """
-    cfg = cfg.with_package_options()
     t0 = time.perf_counter()
     node = find_node(cfg.node)
     out_dir = cfg.ensure_out_dir()  # NOT_WRITABLE before any work, for library callers too
@@ -210,61 +133,57 @@ def clean_stale_temporaries(out_dir: Path) -> list[Path]:
 
 
 def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0: float) -> BuildReport:
-    """:func:`build_app` under the app's lock."""
+    """:func:`build_app` under the app's lock: prepare, heal and accept, choose the strategy, install."""
     say = progress or (lambda _msg: None)
-    timings: dict[str, float] = {}
-    root = cfg.app_root.resolve()
-    fp = node_fingerprint(node).with_app(root, cfg.profile)
-    out_dir = cfg.out_dir
-    work = out_dir / "work"
-    work.mkdir(parents=True, exist_ok=True)
-
-    full_graph, graph, seconds = _discover(cfg, node, say)
-    timings["graph"] = seconds * 1000
-    on_disk = on_disk_modules(full_graph, graph, cfg.mode)
+    prep = prepare(cfg, lambda g: snapshot_graph(g, cfg.mode), node=node, progress=say)
+    cfg = prep.cfg
+    timings: dict[str, float] = {"graph": prep.graph_seconds * 1000}
+    on_disk = on_disk_modules(prep.full_graph, prep.graph, cfg.mode)
     say(
-        f"graph: {len(full_graph.modules)} modules loaded at startup, "
-        f"{len(full_graph.modules) - len(on_disk)} to snapshot"
+        f"graph: {len(prep.full_graph.modules)} modules loaded at startup, "
+        f"{len(prep.full_graph.modules) - len(on_disk)} to snapshot"
         + (f", {len(on_disk)} stay on disk ({count_reasons(on_disk)})" if on_disk else "")
-        + (f"; {len(full_graph.later)} found after the first tick" if full_graph.later else "")
+        + (f"; {len(prep.full_graph.later)} found after the first tick" if prep.full_graph.later else "")
     )
+    work = cfg.out_dir / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    # The candidate blob stays in work/ until every check has passed: a failed build leaves the
+    # previous blob, meta and launcher in place and in use.
+    healed = _heal_and_accept(prep, work / "snapshot.blob", timings, say)
+    choice = _choose_strategy(prep, healed, timings, say)
+    meta = _meta(prep, healed, choice, timings)
+    launcher = _install(prep, healed.candidate, meta)
+    if not cfg.keep_config:
+        shutil.rmtree(work, ignore_errors=True)
+    took = time.perf_counter() - t0
+    later = tuple(prep.full_graph.later)
+    return BuildReport(meta, cfg.blob_path, launcher, healed.reused, took, healed.accepted, on_disk, later)
 
-    say("probing built-ins supported by node's snapshot builder")
-    verdicts = probe_builtins(node)
-    hashes = {k: sha256_file(m.path) for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS}
-    previous = None
-    if not cfg.from_scratch and cfg.meta_path.is_file():
-        try:
-            previous = SnapshotMeta.read(cfg.meta_path)
-            if previous.fingerprint != fp:
-                previous = None
-        except (OSError, ValueError, KeyError):
-            previous = None
-    # Every file baked into the blob, node_modules included (a patch-package edit or a partial reinstall
-    # leaves the lockfile alone): the loader stats each at startup (size, mtime, inode; ~0.5 ms per 1,000).
-    stale_files = {
-        str(m.path): stat_stamp(m.path.stat()) for m in graph.modules.values() if m.kind in SNAPSHOT_KINDS
-    }
 
-    def stale_files_of(s: HealState) -> dict[str, list[int | float]]:
-        # ...and every file a healthy module read at load (its content is in the blob too).
-        files = dict(stale_files)
-        for k in sorted(s.healthy):
-            for rel in s.fs_reads.get(k, []):
-                path = root / rel[2:]
-                with contextlib.suppress(OSError):
-                    files.setdefault(str(path), stat_stamp(path.stat()))
-        return files
+@dataclass(frozen=True)
+class _Healed:
+    """What the doctor and acceptance settled: final verdicts and the candidate blob (in ``work/``)."""
 
+    state: HealState
+    cache_keys: dict[str, str]
+    reused: bool
+    accepted: Acceptance
+    candidate: Path
+    no_blob: SnapshotBuildError | None
+    stale_files: dict[str, list[int | float]]
+
+
+def _blueprint_of(
+    prep: Prepared, work: Path, stale_files: dict[str, list[int | float]]
+) -> Callable[[HealState], Blueprint]:
+    """Heal state -> the build's blueprint (the final transform, the loader's stale check)."""
+    cfg, graph, transform_of = prep.cfg, prep.graph, prep.transform_of
     # pnpm (and linked packages): modules are reached through symlinks; the loader runs the app plainly when
     # node keeps symlinked paths (--preserve-symlinks), as the resolver map holds real paths.
-    stale_check: dict[str, object] = {"node": str(node), "version": fp.node, "files": stale_files}
-    if detect_layout(root).symlinked:
-        stale_check["symlinkProbe"] = str(symlink_probe(out_dir, full_graph.root / full_graph.entry[2:]))
-
-    use_rewrite = cfg.rewrite
-    printer = Printer(graph, verdicts, cfg.profile)
-    transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
+    stale_check: dict[str, object] = {"node": str(prep.node), "version": prep.fingerprint.node}
+    if detect_layout(cfg.app_root.resolve()).symlinked:
+        entry = prep.full_graph.root / prep.full_graph.entry[2:]
+        stale_check["symlinkProbe"] = str(symlink_probe(cfg.out_dir, entry))
 
     def bp_of(s: HealState) -> Blueprint:
         return Blueprint(
@@ -273,18 +192,47 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
             healthy=frozenset(s.healthy),
             deferred=frozenset(s.deferred),
             norewrite=frozenset(s.norewrite),
-            builtin_verdicts=verdicts,
+            builtin_verdicts=prep.builtin_verdicts,
             allow=cfg.allow,
             assume=cfg.assume,
             warmup=cfg.warmup,
             sources_dir=work / "modules",
-            stale_check={**stale_check, "files": stale_files_of(s)},
+            stale_check={**stale_check, "files": stale_files_of(prep, s, stale_files)},
         )
 
+    return bp_of
+
+
+def stale_files_of(
+    prep: Prepared, s: HealState, modules: dict[str, list[int | float]]
+) -> dict[str, list[int | float]]:
+    """The loader's stale check: every module file baked into the blob (``modules``) and every file a
+    healthy module read at load time (its content is in the blob too), path -> :func:`stat_stamp`."""
+    files = dict(modules)
+    root = prep.cfg.app_root.resolve()
+    for k in sorted(s.healthy):
+        for rel in s.fs_reads.get(k, []):
+            path = root / rel[2:]
+            with contextlib.suppress(OSError):
+                files.setdefault(str(path), stat_stamp(path.stat()))
+    return files
+
+
+def _heal_and_accept(prep: Prepared, candidate: Path, timings: dict[str, float], say: Progress) -> _Healed:
+    """Doctor, then node's builder and the output check: they report culprits, the doctor decides."""
+    cfg, work = prep.cfg, candidate.parent
+    # Every file baked into the blob, node_modules included (a patch-package edit or a partial reinstall
+    # leaves the lockfile alone): the loader stats each at startup (size, mtime, inode; ~0.5 ms per 1,000).
+    stale_files = {
+        str(m.path): stat_stamp(m.path.stat())
+        for m in prep.graph.modules.values()
+        if m.kind in SNAPSHOT_KINDS
+    }
+    bp_of = _blueprint_of(prep, work, stale_files)
     doc = Doctor(
-        graph,
-        hashes,
-        doctor_options(cfg, graph, node, fp, verdicts, previous, transform_of=transform_of),
+        prep.graph,
+        prep.hashes,
+        prep.doctor_options(),
         lambda p: (
             say(f"doctor: {p.verified}/{p.total} classified, {p.busy}/{p.jobs} busy")
             if p.verified % 200 == 0
@@ -298,144 +246,134 @@ def _build_locked(cfg: SnapshotConfig, node: Path, progress: Progress | None, t0
         state = result.state
         timings["doctor"] = (time.perf_counter() - t) * 1000
         reused = result.stats.verified == 0
-
-        def reverify(s: HealState) -> HealState:
-            for k in sorted(s.deferred):
-                if doc.verdict.get(k) == Verdict.HEALTHY:
-                    doc.force(s.reasons.get(k) or Violation(k, Code.UNKNOWN_ERROR, "deferred by acceptance"))
-            return doc.heal().state
-
         say(f"building the snapshot blob ({len(state.healthy)} healthy, {len(state.deferred)} deferred)")
         t = time.perf_counter()
-        # The candidate blob stays in work/ until every check has passed: a failed build leaves the
-        # previous blob, meta and launcher in place and in use.
-        candidate = work / "snapshot.blob"
+        root = cfg.app_root.resolve()
         accepted = build_with_acceptance(
-            bp_of,
-            state,
-            node=node,
-            workdir=work,
-            out=candidate,
-            cwd=root,
-            reverify=reverify,
-            progress=say,
+            bp_of, doc, node=prep.node, workdir=work, out=candidate, cwd=root, progress=say
         )
         no_blob: SnapshotBuildError | None = None
         try:
             check_app_output(
                 bp_of,
-                state,
+                doc,
                 accepted,
-                node=node,
+                node=prep.node,
                 workdir=work,
                 blob=candidate,
                 cwd=root,
-                entry=full_graph.root / full_graph.entry[2:],
+                entry=prep.full_graph.root / prep.full_graph.entry[2:],
                 trace_args=cfg.trace_args,
                 timeout=cfg.timeout,
-                reverify=reverify,
                 progress=say,
             )
         except SnapshotBuildError as exc:
             # No blob can run this app on this node (docs/limits.md). Unless the snapshot is forced, the
             # launcher starts it another way: the build still succeeds, and says why.
-            if exc.violation != Code.NODE_LIMIT or cfg.strategy == "snapshot":
+            if exc.violation != Code.NODE_LIMIT or cfg.strategy == Strategy.SNAPSHOT:
                 raise
             no_blob = exc
             say(f"the snapshot cannot run this app ({exc}); the launcher will not use it")
-        state = doc.state
-        outcome = accepted.outcome
         timings["build"] = (time.perf_counter() - t) * 1000
-        cache_keys = doc.cache_keys
+        files = stale_files_of(prep, doc.state, stale_files)
+        return _Healed(doc.state, doc.cache_keys, reused, accepted, candidate, no_blob, files)
 
-    lock = cfg.lockfile()
-    init_ms = _init_times(work)
-    modules = {
-        k: {
-            "sha256": h,
-            "verdict": Verdict.HEALTHY
-            if k in state.healthy
-            else (Verdict.NOREWRITE if k in state.norewrite else Verdict.DEFERRED),
-            **(
-                {"reason": state.reasons[k].to_json()}
-                if k in state.reasons and k not in state.healthy
-                else {}
-            ),
-            **({"reads": sorted(set(state.fs_reads[k]))} if state.fs_reads.get(k) else {}),
-            **({"cacheKey": cache_keys[k]} if k in cache_keys else {}),
-            **({"initMs": init_ms[k]} if k in init_ms and k in state.healthy else {}),
-        }
-        for k, h in hashes.items()
-    }
-    entry_path = full_graph.root / full_graph.entry[2:]
-    if no_blob is not None:
+
+def _choose_strategy(
+    prep: Prepared, healed: _Healed, timings: dict[str, float], say: Progress
+) -> StrategyChoice:
+    """How the launcher starts the app: forced, measured on the trace commands, or the snapshot."""
+    cfg, out_dir = prep.cfg, prep.cfg.out_dir
+    entry_path = prep.full_graph.root / prep.full_graph.entry[2:]
+    if healed.no_blob is not None:
         fallback = Strategy.PLAIN if cfg.strategy == Strategy.PLAIN else Strategy.COMPILE_CACHE
-        choice = StrategyChoice(fallback, {}, forced=cfg.strategy != "auto", reason=str(no_blob))
-    elif cfg.strategy != "auto":
+        choice = StrategyChoice(
+            fallback, {}, forced=cfg.strategy != Strategy.AUTO, reason=str(healed.no_blob)
+        )
+    elif cfg.strategy != Strategy.AUTO:
         choice = StrategyChoice(cfg.strategy, {}, forced=True)
     elif cfg.measure:
         t = time.perf_counter()
-        timed = tuple(a for a in cfg.trace_args if a not in accepted.skipped_args)
+        timed = tuple(a for a in cfg.trace_args if a not in healed.accepted.skipped_args)
         choice = choose_strategy(
-            node,
+            prep.node,
             entry_path,
-            candidate,
+            healed.candidate,
             out_dir,
             timed,
-            cwd=root,
+            cwd=cfg.app_root.resolve(),
             timeout=cfg.timeout,
             progress=say,
-            healthy=len(state.healthy),
+            healthy=len(healed.state.healthy),
         )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:
         choice = StrategyChoice(Strategy.SNAPSHOT, {})
     if choice.chosen == Strategy.COMPILE_CACHE:
         compile_cache_preload(out_dir)
-    if choice.chosen != "plain":
+    if choice.chosen != Strategy.PLAIN:
         code_cache_dir(out_dir)
-    # Swap in: blob, then meta, then launcher. Between the first two renames the launcher sees a blob
-    # newer than its meta and runs the app plainly: nothing stale is ever served.
-    blob_sha = sha256_file(candidate)
-    atomic_move(candidate, cfg.blob_path)
-    full_graph.write(out_dir)
-    stamps = {"blob": FileStamp.of(cfg.blob_path), "node": FileStamp.of(node)}
-    if lock is not None:
-        stamps["lockfile"] = FileStamp.of(lock)
-    meta = SnapshotMeta(
+    return choice
+
+
+def _meta(prep: Prepared, healed: _Healed, choice: StrategyChoice, timings: dict[str, float]) -> SnapshotMeta:
+    """The build's record (the file stamps are added by :func:`_install`, after the blob moves)."""
+    cfg, state, graph = prep.cfg, healed.state, prep.graph
+    lock = cfg.lockfile()
+    init_ms = _init_times(prep.cfg.out_dir / "work")
+    modules = {
+        k: ModuleRecord(
+            verdict=state.verdict_of(k),
+            sha256=h,
+            reason=state.reasons.get(k) if k not in state.healthy else None,
+            reads=sorted(set(state.fs_reads.get(k, ()))),
+            cache_key=healed.cache_keys.get(k, ""),
+            init_ms=init_ms.get(k) if k in state.healthy else None,
+        )
+        for k, h in prep.hashes.items()
+    }
+    return SnapshotMeta(
         healthy=sorted(state.healthy),
         deferred=sorted(state.deferred),
         norewrite=sorted(state.norewrite),
         deferred_hash_file=lock.name if lock else "",
         deferred_hash=sha256_file(lock) if lock else "",
-        fingerprint=fp,
-        blob_sha256=blob_sha,
-        blob_size=outcome.blob_size,
-        entry=graph.entry if graph.entry in graph.modules else full_graph.entry,
+        fingerprint=prep.fingerprint,
+        blob=BlobIdentity(sha256_file(healed.candidate), healed.accepted.outcome.blob_size),
+        entry=graph.entry if graph.entry in graph.modules else prep.full_graph.entry,
         mode=cfg.mode,
         modules=modules,
-        stamps=stamps,
-        stale_files=stale_files_of(state),
+        stale_files=healed.stale_files,
         timings_ms=timings,
         strategy=choice.to_json(),
     )
+
+
+def _install(prep: Prepared, candidate: Path, meta: SnapshotMeta) -> Path:
+    """Swap in: blob, then meta, then launcher; returns the launcher's path.
+
+    Between the first two renames the launcher sees a blob newer than its meta and runs the app plainly:
+    nothing stale is ever served.
+    """
+    cfg, node = prep.cfg, prep.node
+    atomic_move(candidate, cfg.blob_path)
+    prep.full_graph.write(cfg.out_dir)
+    lock = cfg.lockfile()
+    meta.stamps = {"blob": FileStamp.of(cfg.blob_path), "node": FileStamp.of(node)}
+    if lock is not None:
+        meta.stamps["lockfile"] = FileStamp.of(lock)
     if cfg.meta_path.is_file():  # what `v8snap report` compares with (what changed since that build)
-        shutil.copy2(cfg.meta_path, out_dir / PREVIOUS_META)
+        shutil.copy2(cfg.meta_path, cfg.out_dir / PREVIOUS_META)
     meta.write(cfg.meta_path)
-    if printer.licences:  # licence comments the printer dropped from the blob (issue #4)
-        atomic_write_text(out_dir / "licenses.txt", licence_text(printer.licences))
-    launcher = write_launcher(cfg, node, entry_path, meta.blob_size, meta.strategy.get("chosen", "snapshot"))
-    if not cfg.keep_config:
-        shutil.rmtree(work, ignore_errors=True)
-    took = time.perf_counter() - t0
-    return BuildReport(
-        meta, cfg.blob_path, launcher, reused, took, accepted, on_disk, tuple(full_graph.later)
-    )
+    if prep.printer.licences:  # licence comments the printer dropped from the blob (issue #4)
+        atomic_write_text(cfg.out_dir / "licenses.txt", licence_text(prep.printer.licences))
+    entry_path = prep.full_graph.root / prep.full_graph.entry[2:]
+    return write_launcher(cfg, node, entry_path, meta.blob_size, meta.strategy.get("chosen", "snapshot"))
 
 
 def _init_times(work: Path) -> dict[str, float]:
-    """Build-time self time (ms) of each module initialized by the last builder run (prelude.js writes
-    ``SCRIPT.init-ms.json`` beside its script); empty when there is none or it does not parse."""
+    """Build-time self time (ms) of each module initialized by the last builder run (js/prelude/registry.js
+    writes ``SCRIPT.init-ms.json`` beside its script); empty when there is none or it does not parse."""
     found = sorted(work.glob("*.init-ms.json"), key=lambda p: p.stat().st_mtime_ns)
     try:
         data = json.loads(found[-1].read_text()) if found else {}
@@ -449,8 +387,8 @@ def on_disk_modules(full_graph: ModuleGraph, graph: ModuleGraph, mode: str) -> d
     out: dict[str, str] = {}
     for k, m in full_graph.modules.items():
         if k not in graph.modules:
-            dev = mode == "dev" and not _in_node_modules(k)
-            esm = graph.esm_on_disk.get(k, "").split(":")[0]  # v8snap-esm: TOP_LEVEL_AWAIT, ...
+            dev = mode == Mode.DEV and not _in_node_modules(k)
+            esm = graph.esm_on_disk.get(k, "").split(":")[0]  # TOP_LEVEL_AWAIT, ... (v8snap.esm.convert)
             out[k] = (
                 "app code in dev mode" if dev else f"ES module ({esm})" if esm else "import() it cannot route"
             )
@@ -496,6 +434,9 @@ def diagnose_app(
 ) -> DiagnoseReport:
     """Run graph discovery and the doctor for ``cfg.app_root`` (verdict cache in ``APP/.v8snap``).
 
+    Starts from the same prepared context as :func:`build_app` (:func:`v8snap.bake.prepare.prepare`):
+    package.json ``"v8snap"`` options apply, and the previous meta seeds only for the same fingerprint.
+
     Args:
         cfg: the app's config (profile, allow list, from_scratch).
         jobs: verifier workers (None: CPU count).
@@ -511,32 +452,12 @@ def diagnose_app(
         NodeNotFoundError, AppError, GraphError: see :mod:`v8snap.errors`.
     """
     note = say or (lambda _m: None)
-    root = cfg.app_root.resolve()
-    node = find_node(cfg.node)
-    fp = node_fingerprint(node).with_app(root, cfg.profile)
-    _, graph, graph_s = _discover(cfg, node, note)
-    verdicts = probe_builtins(node)
-    hashes = {k: sha256_file(m.path) for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS}
-    previous = None
-    if cfg.meta_path.is_file():
-        try:
-            previous = SnapshotMeta.read(cfg.meta_path)
-        except (OSError, ValueError, KeyError):
-            previous = None
-    cfg.out_dir.mkdir(parents=True, exist_ok=True)
-    with app_lock(cfg.out_dir):  # not while a build of this app runs (work/, doctor cache)
-        opts = doctor_options(
-            cfg,
-            graph,
-            node,
-            fp,
-            verdicts,
-            previous,
-            jobs=jobs,
-            previous_healthy=previous_healthy,
-            previous_deferred=previous_deferred,
-            transform_of=rewrite_transform(graph, cfg.profile, verdicts) if rewrite else None,
+    prep = prepare(replace(cfg, rewrite=rewrite), lambda g: snapshot_graph(g, cfg.mode), progress=note)
+    prep.cfg.out_dir.mkdir(parents=True, exist_ok=True)
+    with app_lock(prep.cfg.out_dir):  # not while a build of this app runs (work/, doctor cache)
+        opts = prep.doctor_options(
+            jobs=jobs, previous_healthy=previous_healthy, previous_deferred=previous_deferred
         )
-        note(f"doctor: {len(hashes)} modules")
-        result = run_doctor(graph, hashes, opts, progress)
-    return DiagnoseReport(graph, result, graph_s)
+        note(f"doctor: {len(prep.hashes)} modules")
+        result = run_doctor(prep.graph, prep.hashes, opts, progress)
+    return DiagnoseReport(prep.graph, result, prep.graph_seconds)

@@ -1,9 +1,9 @@
 """Run Node's own snapshot builder: ``node --snapshot-blob OUT --build-snapshot SCRIPT``.
 
-Facts this relies on (DESIGN §4, measured on node 24.19.0): the script may ``require()`` built-ins only;
-a crash inside the serializer (e.g. a live ``http`` handle: ``global handle not serialized``) kills node
-with SIGTRAP / exit 133 and prints no JS stack; a JS exception prints a stack and exits 1.
-"""
+Facts this relies on (docs/architecture.md, "Node's snapshot builder", measured on node 24.19.0): the script
+may ``require()`` built-ins only; a crash inside the serializer (e.g. a live ``http`` handle: ``global handle
+not serialized``) kills node with SIGTRAP / exit 133 and prints no JS stack; a JS exception prints a stack and
+exits 1. """
 
 from __future__ import annotations
 

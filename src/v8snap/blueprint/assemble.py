@@ -1,6 +1,6 @@
 """The snapshot script: the ``js/prelude/`` and ``js/loader/`` parts + ``__v8snap_boot(config, definitions)``.
 
-Layout (DESIGN §7): prelude -> registry of module definitions
+Layout (docs/architecture.md, "The snapshot script"): prelude -> registry of module definitions
 ``function (exports, module, require, __filename, __dirname) {...}`` -> resolver map -> the ordered list of
 healthy keys to initialize -> ``setDeserializeMainFunction(loader)``. Native addons and ES modules are not
 in the registry: the loader leaves them to Node's own loader at run time.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -57,7 +57,7 @@ class Blueprint:
             None: sources inline in the snapshot script.
         warmup: JS snippets run once at build time after initialization (``warmUp`` in js/loader/boot.js).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
-            "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.doctor.meta.stat_stamp`); a
+            "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.bake.meta.stat_stamp`); a
             mismatch warns once and runs the app plainly. Optional ``"symlinkProbe"``: a symlink the loader
             resolves with node's resolver to see ``--preserve-symlinks``
             (:func:`v8snap.graph.layout.symlink_probe`);
@@ -79,33 +79,6 @@ class Blueprint:
     sources_dir: Path | None = None
 
 
-def init_order(graph: ModuleGraph, keys: Iterable[str]) -> list[str]:
-    """``keys`` in dependency order (a module after the modules it imports; cycles broken by load order).
-
-    Every prefix of the result is closed under dependencies among ``keys``, which is what the builder
-    bisection relies on.
-    """
-    wanted = set(keys)
-    out: list[str] = []
-    seen: set[str] = set()
-    for start in graph.modules:
-        if start not in wanted or start in seen:
-            continue
-        seen.add(start)
-        stack: list[tuple[str, list[str]]] = [(start, [d for d in graph.deps_of(start) if d in wanted])]
-        while stack:
-            node, pending = stack[-1]
-            if pending:
-                nxt = pending.pop(0)
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append((nxt, [d for d in graph.deps_of(nxt) if d in wanted]))
-            else:
-                stack.pop()
-                out.append(node)
-    return out
-
-
 def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> str:
     """The registry value for one module.
 
@@ -115,7 +88,7 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
     held once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
     """
     if bp.sources_dir is None or kind not in ("cjs", "esm"):
-        return _definition(kind, source)
+        return module_definition(kind, source)
     source = _no_hashbang(source)
     if kind == "esm":  # v8snap-esm: node names an ES module's frames by URL (file:///...)
         filename = Path(filename).as_uri()
@@ -133,8 +106,16 @@ def _no_hashbang(source: str) -> str:
     return "//" + source[2:] if source.startswith("#!") else source
 
 
-def _definition(kind: str, source: str) -> str:
-    """An inline registry value: the module wrapped as ``function (exports, module, require, ...)``."""
+def module_definition(kind: str, source: str) -> str:
+    """An inline registry value: the module wrapped as ``function (exports, module, require, ...)``.
+
+    Args:
+        kind: ``json`` (the text is the value of ``module.exports``) or a code kind (``cjs``).
+        source: the module's text (a leading hashbang is commented out).
+
+    Returns:
+        JavaScript function-expression text, used by the snapshot script and the verifier bundle.
+    """
     if kind == "json":
         return f"function (exports, module) {{ module.exports = (\n{source.strip() or 'null'}\n); }}"
     # A trailing line comment without a newline would swallow the closing brace.

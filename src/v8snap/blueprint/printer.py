@@ -1,9 +1,9 @@
 """Apply the snapshot printer (``v8snap.rewrite``) to module sources for one heal state.
 
-Every require whose target cannot be served at build time (a deferred module, a
-built-in the builder does not support, anything outside the snapshot) becomes a lazy getter, and top-level
-declarations that read run-time-only globals become getters too (DESIGN §6). Every module, healthy or not,
-then loses its comments and is made one-byte (V8 stores a source string two bytes per character if any
+Every require whose target cannot be served at build time (a deferred module, a built-in the builder does not
+support, anything outside the snapshot) becomes a lazy getter, and top-level declarations that read
+run-time-only globals become getters too (docs/architecture.md, "The snapshot printer"). Every module, healthy
+or not, then loses its comments and is made one-byte (V8 stores a source string two bytes per character if any
 character is above U+00FF: measured, webpack's 305 em-dashes in comments doubled its blob).
 
 Results are cached per (module key, set of lazy specifiers), so re-assembling the script for the next

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from v8snap.blueprint import Blueprint
-from v8snap.blueprint.assemble import _definition, resolver_map, snapshot_sources
+from v8snap.blueprint.assemble import module_definition, resolver_map, snapshot_sources
 from v8snap.esm.convert import dynamic_imports
 from v8snap.node.helpers import js_part
 from v8snap.util import atomic_write_bytes
@@ -64,7 +64,7 @@ def write_bundle(
     for key, info, source, refused in snapshot_sources(bp):
         if refused is not None:
             norewrite[key] = refused
-        text = f"{json.dumps(key)}: {_definition(info.kind, source)},"
+        text = f"{json.dumps(key)}: {module_definition(info.kind, source)},"
         # The definition's body starts on the line after `"key": function (...) {`.
         lines.append([line + 1, key])
         parts.append(text)

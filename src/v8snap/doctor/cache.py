@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from v8snap.util import atomic_write_text, sha256_file
+import msgspec
+
+from v8snap.doctor.violations import Violation
+from v8snap.kinds import Verdict
+from v8snap.util import atomic_write_bytes, sha256_file
 
 CACHE_VERSION = 1
 MAX_ENTRIES = 50_000
@@ -46,9 +48,30 @@ def combine(*parts: str) -> str:
     return h.hexdigest()
 
 
+class CacheEntry(msgspec.Struct, omit_defaults=True, kw_only=True, rename="camel"):
+    """One cached verdict (JSON: ``{"verdict", "reason"?, "reads"?, "loadDeps"?}``).
+
+    Attributes:
+        verdict: the module's verdict.
+        reason: why it is not healthy.
+        reads: app file (module key) -> sha256 of the files it read while loading (must still match).
+        load_deps: module keys it required while loading.
+    """
+
+    verdict: Verdict
+    reason: Violation | None = None
+    reads: dict[str, str] = msgspec.field(default_factory=dict)
+    load_deps: list[str] = msgspec.field(default_factory=list)
+
+
+class _CacheFile(msgspec.Struct):
+    version: int
+    entries: dict[str, CacheEntry] = msgspec.field(default_factory=dict)
+
+
 @dataclass
 class VerdictCache:
-    """``cache key -> {"verdict", "reason"?, "reads"?: {app-relative path: sha256}}`` on disk.
+    """``cache key -> CacheEntry`` on disk (``{"version", "entries"}``; another version reads as empty).
 
     Attributes:
         path: the JSON file (``APP/.v8snap/doctor-cache.json``), or None for an in-memory cache.
@@ -56,7 +79,7 @@ class VerdictCache:
     """
 
     path: Path | None
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, CacheEntry] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path | None, *, ignore: bool = False) -> VerdictCache:
@@ -65,19 +88,19 @@ class VerdictCache:
         if path is None or ignore or not path.is_file():
             return cache
         try:
-            data = json.loads(path.read_text())
-            if data.get("version") == CACHE_VERSION:
-                cache.entries = dict(data["entries"])
-        except (OSError, ValueError, KeyError, AttributeError):
+            raw = path.read_bytes()
+            if msgspec.json.decode(raw, type=_Version).version == CACHE_VERSION:
+                cache.entries = msgspec.json.decode(raw, type=_CacheFile).entries
+        except (OSError, ValueError):  # msgspec's errors are ValueErrors: stale or corrupt -> empty
             pass
         return cache
 
-    def get(self, key: str, root: Path) -> dict[str, Any] | None:
+    def get(self, key: str, root: Path) -> CacheEntry | None:
         """The entry for ``key`` if every file it read still has the recorded hash."""
         e = self.entries.get(key)
         if e is None:
             return None
-        for rel, sha in e.get("reads", {}).items():
+        for rel, sha in e.reads.items():
             p = root / rel[2:]
             try:
                 if sha256_file(p) != sha:
@@ -86,7 +109,7 @@ class VerdictCache:
                 return None
         return e
 
-    def put(self, key: str, entry: dict[str, Any]) -> None:
+    def put(self, key: str, entry: CacheEntry) -> None:
         """Store (or replace) one entry."""
         self.entries.pop(key, None)
         self.entries[key] = entry
@@ -96,4 +119,8 @@ class VerdictCache:
         if self.path is None:
             return
         items = list(self.entries.items())[-MAX_ENTRIES:]
-        atomic_write_text(self.path, json.dumps({"version": CACHE_VERSION, "entries": dict(items)}))
+        atomic_write_bytes(self.path, msgspec.json.encode(_CacheFile(CACHE_VERSION, dict(items))))
+
+
+class _Version(msgspec.Struct):
+    version: int = 0

@@ -1,4 +1,6 @@
-"""The snapshot doctor: classify every module as healthy / deferred / norewrite (DESIGN §5).
+"""The snapshot doctor: classify every module as healthy / deferred / norewrite.
+
+What makes a module healthy, and the assumptions rule: docs/architecture.md, "Invariants".
 
 Scheduling is by import-cycle component (SCC): a component is ready when every module it imports from
 outside the component has a verdict; its members are then verified (all members presumed healthy), and
@@ -21,11 +23,12 @@ from typing import Any
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.doctor.bundle import write_bundle
-from v8snap.doctor.cache import VerdictCache, code_identity, combine
+from v8snap.doctor.cache import CacheEntry, VerdictCache, code_identity, combine
 from v8snap.doctor.heal import HealState
 from v8snap.doctor.pool import VerifierPool, VerifyResult
 from v8snap.doctor.violations import Consequence, Violation, consequence_of
 from v8snap.graph.model import ModuleGraph
+from v8snap.graph.order import components
 from v8snap.kinds import BuiltinVerdict, Code, Profile, Verdict
 
 #: The verdicts of modules that run at run time.
@@ -80,7 +83,7 @@ class DoctorOptions:
     node: Path
     workdir: Path
     builtin_verdicts: dict[str, str]
-    profile: str = "node"
+    profile: Profile = Profile.NODE
     jobs: int | None = None
     timeout: float = 20.0
     allow: tuple[str, ...] = ()
@@ -133,50 +136,6 @@ class DoctorResult:
     load_deps: dict[str, list[str]] = field(default_factory=dict)
 
 
-def components(keys: list[str], deps: dict[str, list[str]]) -> list[list[str]]:
-    """Strongly connected components of the import graph, dependencies before dependents (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on: set[str] = set()
-    stack: list[str] = []
-    out: list[list[str]] = []
-    counter = 0
-    for root in keys:
-        if root in index:
-            continue
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            v, i = work[-1]
-            if i == 0:
-                index[v] = low[v] = counter
-                counter += 1
-                stack.append(v)
-                on.add(v)
-            ds = deps[v]
-            if i < len(ds):
-                work[-1] = (v, i + 1)
-                w = ds[i]
-                if w not in index:
-                    work.append((w, 0))
-                elif w in on:
-                    low[v] = min(low[v], index[w])
-                continue
-            work.pop()
-            if work:
-                u = work[-1][0]
-                low[u] = min(low[u], low[v])
-            if low[v] == index[v]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on.discard(w)
-                    comp.append(w)
-                    if w == v:
-                        break
-                out.append(comp)
-    return out
-
-
 class Doctor:
     """One app's doctor: owns the pool, the verdicts and the cache across heal rounds.
 
@@ -219,7 +178,7 @@ class Doctor:
         self.load_deps: dict[str, list[str]] = {}
         self.stats = DoctorStats(total=len(self.keys))
         self.builder_globals = options.builder_globals
-        if self.builder_globals is None and options.profile == "node":
+        if self.builder_globals is None and options.profile == Profile.NODE:
             from v8snap.doctor.globals import probe_builder_globals
 
             self.builder_globals = probe_builder_globals(options.node)
@@ -394,13 +353,15 @@ class Doctor:
                     from v8snap.util import sha256_file
 
                     reads[rel] = sha256_file(p)
-            entry: dict[str, object] = {"verdict": self.verdict[k]}
-            if k in self.state.reasons:
-                entry["reason"] = self.state.reasons[k].to_json()
-            if reads:
-                entry["reads"] = reads
-            if k in self.load_deps:
-                entry["loadDeps"] = self.load_deps[k]
+            verdict = self.verdict[k]
+            if verdict is None:  # not classified: nothing to remember
+                continue
+            entry = CacheEntry(
+                verdict=verdict,
+                reason=self.state.reasons.get(k),
+                reads=reads,
+                load_deps=list(self.load_deps.get(k, [])),
+            )
             self.cache.put(key, entry)
 
     def _try_cache(self, ci: int) -> bool:
@@ -413,12 +374,11 @@ class Doctor:
                 return False
             hits[k] = e
         for k, e in hits.items():
-            r = Violation.from_json(e["reason"]) if e.get("reason") else None
-            self._set(k, Verdict(str(e["verdict"])), r)
-            if e.get("reads"):
-                self.state.fs_reads[k] = sorted(e["reads"])
-            if e.get("loadDeps"):
-                self.load_deps[k] = list(e["loadDeps"])
+            self._set(k, e.verdict, e.reason)
+            if e.reads:
+                self.state.fs_reads[k] = sorted(e.reads)
+            if e.load_deps:
+                self.load_deps[k] = list(e.load_deps)
             self.stats.cached += 1
         for k in self.comps[ci]:
             self.cache_keys[k] = combine(ck, k)
@@ -506,6 +466,27 @@ class Doctor:
         self._set(v.key, Verdict.DEFERRED, v)
         self.fixed.add(v.key)
         self._invalidate(v.key)
+
+    def accept_culprits(self, culprits: list[Violation]) -> list[Violation]:
+        """Defer the healthy modules that acceptance found guilty (node's builder rejected them, or the
+        app's output from the blob differed), then settle the verdicts again (what needed them at load
+        time is deferred too). Acceptance reports; only the doctor decides verdicts.
+
+        Args:
+            culprits: one violation per guilty module (``BUILDER_ERROR``, ``BUILTIN_CRASHES``,
+                ``OUTPUT_MISMATCH``, ...).
+
+        Returns:
+            The culprits that changed a verdict (those of modules that were healthy), in order.
+        """
+        changed: list[Violation] = []
+        for v in culprits:
+            if self.verdict.get(v.key) == Verdict.HEALTHY and all(c.key != v.key for c in changed):
+                self.force(v)
+                changed.append(v)
+        if changed:
+            self.heal()
+        return changed
 
     def _verify_all(self) -> list[Violation]:
         order = [k for k in self.graph.modules if self.verdict.get(k) == Verdict.HEALTHY]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from v8snap.doctor.record import ModuleRecord
 from v8snap.doctor.violations import Violation
+from v8snap.kinds import Verdict
 
 
 @dataclass
@@ -25,11 +27,25 @@ class HealState:
     reasons: dict[str, Violation] = field(default_factory=dict)
     fs_reads: dict[str, list[str]] = field(default_factory=dict)
 
-    def defer(self, v: Violation) -> bool:
-        """Move ``v.key`` from healthy to deferred; returns True if that changed anything."""
-        self.reasons.setdefault(v.key, v)
-        if v.key in self.deferred or v.key in self.norewrite:
-            return False
-        self.healthy.discard(v.key)
-        self.deferred.add(v.key)
-        return True
+    def verdict_of(self, key: str) -> Verdict:
+        """The verdict of ``key`` (a key in no set counts as deferred: it runs at run time)."""
+        if key in self.healthy:
+            return Verdict.HEALTHY
+        return Verdict.NOREWRITE if key in self.norewrite else Verdict.DEFERRED
+
+    def records(self, hashes: dict[str, str] | None = None) -> dict[str, ModuleRecord]:
+        """key -> :class:`~v8snap.doctor.record.ModuleRecord` of every classified module (sorted by key).
+
+        Args:
+            hashes: key -> sha256 of the module's file, recorded when given.
+        """
+        keys = sorted(self.healthy | self.deferred | self.norewrite)
+        return {
+            k: ModuleRecord(
+                verdict=self.verdict_of(k),
+                sha256=(hashes or {}).get(k, ""),
+                reason=self.reasons.get(k) if k not in self.healthy else None,
+                reads=sorted(set(self.fs_reads.get(k, ()))),
+            )
+            for k in keys
+        }

@@ -255,7 +255,11 @@ class VerifierPool:
             self._prepare(w)
         except (BrokenPipeError, NodeProcessError):
             w = self._replace(w)
-            self._prepare(w)
+            try:
+                self._prepare(w)
+            except BrokenPipeError:  # died again before it could read the bundle: say why
+                self._wait_loaded(w)
+                raise NodeProcessError("the verifier worker exited before loading its bundle") from None
         self.next_id += 1
         limit = self.timeout * (4 if order else 1)
         msg: dict[str, Any] = {"op": "verifyAll" if order else "verify", "id": self.next_id, "key": key}
@@ -291,7 +295,7 @@ class VerifierPool:
                 w.job = None
                 yield VerifyResult(
                     key,
-                    [Violation.from_json({**v, "key": v.get("key") or key}) for v in m["violations"]],
+                    [Violation.from_wire(v, key) for v in m["violations"]],
                     {k: list(v) for k, v in m.get("fsReads", {}).items()},
                     {k: list(v) for k, v in m.get("loadDeps", {}).items()},
                     float(m.get("ms", 0.0)),

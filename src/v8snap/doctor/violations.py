@@ -5,9 +5,10 @@ Codes come from tagged errors thrown by the guards in ``js/prelude/`` — never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+import msgspec
 
 from v8snap.kinds import Code
 
@@ -95,13 +96,13 @@ def consequence_of(code: str) -> Consequence:
     return entry[0] if entry else Consequence.DEFER
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A structured record from a verifier.
+class Violation(msgspec.Struct, frozen=True):
+    """A structured record from a verifier (JSON: ``{"key", "code", "detail", "stack"}``).
 
     Attributes:
         key: module key the violation is attributed to.
-        code: one of :data:`CODES`.
+        code: one of :class:`~v8snap.kinds.Code` (a code the JS emits that the table does not know is kept
+            as its string and defers: :func:`consequence_of`).
         detail: what exactly (``ENV_READ`` -> the variable name, ``DEPENDS_ON_DEFERRED`` -> the dependency).
         stack: first app-relative stack frame, or ``""``.
     """
@@ -111,9 +112,8 @@ class Violation:
     detail: str = ""
     stack: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "code": self.code, "detail": self.detail, "stack": self.stack}
-
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Violation:
-        return cls(str(d["key"]), str(d["code"]), str(d.get("detail", "")), str(d.get("stack", "")))
+    def from_wire(cls, d: dict[str, Any], key: str = "") -> Violation:
+        """A violation from a verifier's message (JS values coerced to strings; ``key`` if it has none)."""
+        detail, stack = str(d.get("detail", "")), str(d.get("stack", ""))
+        return cls(str(d.get("key") or key), str(d["code"]), detail, stack)

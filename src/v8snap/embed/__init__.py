@@ -1,7 +1,8 @@
 """Python embedding API: run JavaScript in node processes booted from startup snapshots.
 
-rustyscript's API in Python (DESIGN §8): build a blob with :class:`SnapshotBuilder`, start
-:class:`Runtime` objects from it, or keep warm ones in a :class:`RuntimePool`. See ``docs/embedding.md``.
+rustyscript's API in Python (docs/architecture.md, "Embedding"): build a blob with
+:class:`SnapshotBuilder`, start :class:`Runtime` objects from it, or keep warm ones in a
+:class:`RuntimePool`. See ``docs/embedding.md``.
 """
 
 from v8snap.embed.builder import SnapshotBuilder

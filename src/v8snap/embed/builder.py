@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+
 from v8snap.bake import run_node_builder
 from v8snap.bake.node_builder import BuildOutcome
 from v8snap.embed.module import Module, commonjs_sources
@@ -30,7 +32,8 @@ EMBED_PROFILE = "embed"
 _ERROR_MARK = "V8SNAP_BUILD_ERROR "
 _REQUIRE_MARK = "V8SNAP_REQUIRE "
 _UNVERIFIED = re.compile(r'built-in module "([^"]+)" works in user snapshot builder scripts')
-# Built-ins node's documentation lists as supported in snapshot builder scripts (DESIGN §4). A crash
+# Built-ins node's documentation lists as supported in snapshot builder scripts (docs/architecture.md,
+# "Node's snapshot builder"). A crash
 # without a JS stack is blamed on the last module that required a built-in outside this list.
 _BUILDER_SUPPORTED = frozenset(
     [
@@ -172,7 +175,7 @@ class SnapshotBuilder:
                     f"__v8snap_embed.buildStep('expression', {_js(step.name)}, "
                     f"() => (0, eval)({_js(step.payload)}));"
                 )
-        parts.append(f"__v8snap_embed.finishSnapshot({_js(self.fingerprint().to_json())});")
+        parts.append(f"__v8snap_embed.finishSnapshot({_js(msgspec.to_builtins(self.fingerprint()))});")
         return "\n".join(parts) + "\n"
 
     def finish(self) -> bytes:

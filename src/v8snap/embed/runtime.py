@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from v8snap.embed import blobcache
 from v8snap.embed.codec import to_wire
 from v8snap.embed.errors import (
@@ -245,8 +247,8 @@ class Runtime:
         baked_raw = hello.get("fingerprint")
         if self._blob is None or baked_raw is None:
             return
-        baked = Fingerprint.from_json(baked_raw)
-        live = Fingerprint.from_json(hello["live"])
+        baked = msgspec.convert(baked_raw, Fingerprint)
+        live = msgspec.convert(hello["live"], Fingerprint)
         diff = [f for f in baked.differences(live) if f in _IDENTITY_FIELDS]
         if diff:
             raise SnapshotMismatchError(

@@ -170,7 +170,7 @@ def _refuse_cjs_cycles(
     out: EsmConversion,
 ) -> None:
     """ES modules in a strongly connected component (static imports, requires) holding a CJS module."""
-    from v8snap.doctor.engine import components
+    from v8snap.graph.order import components
 
     root = str(graph.root)
     keys = list(graph.modules)

@@ -7,7 +7,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
+
 ModuleKind = Literal["cjs", "json", "native", "esm", "other"]
+
+#: Version of the snapshot-deps.json layout (files without the field are version 1, the same layout).
+DEPS_SCHEMA = 1
+
+
+class DepsInput(msgspec.Struct, kw_only=True, rename="camel"):
+    """One module in ``snapshot-deps.json`` (:class:`ModuleInfo` without its absolute path)."""
+
+    key: str
+    size: int
+    kind: ModuleKind
+    #: how node loads it: esm | cjs | json | addon | other (issue 11's graph field; ModuleInfo.format)
+    format: str = ""
+    imports: list[str] = msgspec.field(default_factory=list)
+    resolved: dict[str, str] = msgspec.field(default_factory=dict)
+    load_order: int = -1
+
+
+class DepsDoc(msgspec.Struct, kw_only=True):
+    """The ``snapshot-deps.json`` document: app root, entry key, modules, resolutions (parent dir, request,
+    target)."""
+
+    schema: int = DEPS_SCHEMA
+    root: str
+    entry: str
+    inputs: dict[str, DepsInput]
+    resolutions: list[tuple[str, str, str]] = msgspec.field(default_factory=list)
 
 
 def module_key(root: Path, path: Path) -> str:
@@ -49,17 +78,6 @@ class ModuleInfo:
         """``esm`` | ``cjs`` | ``json`` | ``addon`` | ``other`` (an app's extension handler): how node loads
         the module (issue 11's graph field)."""
         return "addon" if self.kind == "native" else self.kind
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "size": self.size,
-            "kind": self.kind,
-            "format": self.format,
-            "imports": list(self.imports),
-            "resolved": dict(self.resolved),
-            "loadOrder": self.load_order,
-        }
 
 
 @dataclass(frozen=True)
@@ -114,40 +132,65 @@ class ModuleGraph:
                 out.append(target)
         return out
 
-    def to_deps_json(self) -> dict[str, Any]:
-        """The ``snapshot-deps.json`` document (Cypress's dependency metadata, extended)."""
-        return {
-            "root": str(self.root),
-            "entry": self.entry,
-            "inputs": {k: m.to_json() for k, m in self.modules.items()},
-            "resolutions": [[r.parent_dir, r.request, r.target] for r in self.resolutions],
-        }
+    def to_deps_doc(self) -> DepsDoc:
+        """The ``snapshot-deps.json`` record (Cypress's dependency metadata, extended)."""
+        return DepsDoc(
+            root=str(self.root),
+            entry=self.entry,
+            inputs={
+                k: DepsInput(
+                    key=m.key,
+                    size=m.size,
+                    kind=m.kind,
+                    format=m.format,
+                    imports=list(m.imports),
+                    resolved=dict(m.resolved),
+                    load_order=m.load_order,
+                )
+                for k, m in self.modules.items()
+            },
+            resolutions=[(r.parent_dir, r.request, r.target) for r in self.resolutions],
+        )
 
     @classmethod
-    def from_deps_json(cls, doc: dict[str, Any]) -> ModuleGraph:
-        """Inverse of :meth:`to_deps_json` (reads a ``snapshot-deps.json`` document)."""
-        root = Path(doc["root"])
+    def from_deps_doc(cls, doc: DepsDoc) -> ModuleGraph:
+        """Inverse of :meth:`to_deps_doc`."""
+        root = Path(doc.root)
         modules = {
             k: ModuleInfo(
                 key=k,
                 path=root / k[2:],
-                kind=m["kind"],
-                size=int(m["size"]),
-                imports=tuple(m.get("imports", ())),
-                resolved=dict(m.get("resolved", {})),
-                load_order=int(m.get("loadOrder", -1)),
+                kind=m.kind,
+                size=m.size,
+                imports=tuple(m.imports),
+                resolved=dict(m.resolved),
+                load_order=m.load_order,
             )
-            for k, m in doc["inputs"].items()
+            for k, m in doc.inputs.items()
         }
-        res = [Resolution(d, r, t) for d, r, t in doc.get("resolutions", [])]
-        return cls(root=root, entry=str(doc["entry"]), modules=modules, resolutions=res)
+        res = [Resolution(d, r, t) for d, r, t in doc.resolutions]
+        return cls(root=root, entry=doc.entry, modules=modules, resolutions=res)
+
+    @classmethod
+    def read(cls, path: Path) -> ModuleGraph:
+        """Read a ``snapshot-deps.json`` file.
+
+        Raises:
+            OSError: unreadable.
+            ValueError: malformed, or written by another schema (``msgspec.DecodeError``; rebuild).
+        """
+        doc = msgspec.json.decode(path.read_bytes(), type=DepsDoc)
+        if doc.schema != DEPS_SCHEMA:
+            raise ValueError(f"{path.name} has schema {doc.schema}, this v8snap reads {DEPS_SCHEMA}; rebuild")
+        return cls.from_deps_doc(doc)
 
     def write(self, out_dir: Path) -> None:
         """Write ``snapshot-deps.json`` and ``snapshot-entry.js`` (one ``require`` per module) to out_dir."""
         from v8snap.util import atomic_write_text
 
         out_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(out_dir / "snapshot-deps.json", json.dumps(self.to_deps_json(), indent=1))
+        doc = msgspec.json.format(msgspec.json.encode(self.to_deps_doc()), indent=1)
+        atomic_write_text(out_dir / "snapshot-deps.json", doc.decode())
         lines = [
             f"exports[{json.dumps(k)}] = require({json.dumps(k)})"
             for k, m in self.modules.items()

@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from v8snap.bake.meta import SnapshotMeta, stale_file_problems
 from v8snap.config import SnapshotConfig
-from v8snap.doctor.meta import SnapshotMeta, stale_file_problems
 from v8snap.errors import AppError
 from v8snap.graph import find_entry
 from v8snap.launch.launcher import launcher_name, launcher_rule, rule_problems
@@ -59,7 +59,7 @@ def verify_app(cfg: SnapshotConfig) -> list[str]:
     root = cfg.app_root.resolve()
     for key, info in meta.modules.items():
         p = root / key[2:]
-        if not p.is_file() or sha256_file(p) != info.get("sha256"):
+        if not p.is_file() or sha256_file(p) != info.sha256:
             problems.append(f"module changed since build: {key}")
             break
     if not (cfg.out_dir / "bin" / launcher_name(cfg.app_root)).is_file():

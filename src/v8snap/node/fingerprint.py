@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+import msgspec
 
 from v8snap.errors import V8SnapError
 
@@ -23,8 +24,7 @@ _PROBE = (
 )
 
 
-@dataclass(frozen=True)
-class Fingerprint:
+class Fingerprint(msgspec.Struct, frozen=True):
     """Identity of the runtime a blob was built for. Two blobs are interchangeable iff fingerprints are equal.
 
     Attributes:
@@ -47,24 +47,6 @@ class Fingerprint:
     profile: str = "node"
     app_root: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["builder_flags"] = list(self.builder_flags)
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Fingerprint:
-        return cls(
-            node=str(data["node"]),
-            v8=str(data["v8"]),
-            cached_data_tag=int(data["cached_data_tag"]),
-            arch=str(data["arch"]),
-            platform=str(data["platform"]),
-            builder_flags=tuple(data.get("builder_flags", ())),
-            profile=str(data.get("profile", "node")),
-            app_root=str(data.get("app_root", "")),
-        )
-
     def with_app(
         self, app_root: Path | str, profile: str = "node", flags: tuple[str, ...] = ()
     ) -> Fingerprint:
@@ -74,8 +56,7 @@ class Fingerprint:
 
     def differences(self, other: Fingerprint) -> list[str]:
         """Names of the fields that differ, e.g. ``["node", "v8"]``."""
-        a, b = asdict(self), asdict(other)
-        return [k for k in a if a[k] != b[k]]
+        return [k for k in self.__struct_fields__ if getattr(self, k) != getattr(other, k)]
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from v8snap.bake.app import PREVIOUS_META
-from v8snap.doctor.meta import SnapshotMeta
+from v8snap.bake.meta import SnapshotMeta
 from v8snap.errors import NoSnapshotError
 from v8snap.graph import ModuleGraph
 from v8snap.util import read_source
@@ -176,15 +178,16 @@ def _explanations(graph: ModuleGraph, meta: SnapshotMeta, node: Path | None) -> 
 def _changes(meta: SnapshotMeta, prev: SnapshotMeta | None) -> dict[str, Any]:
     if prev is None:
         return {"previous": False}
-    now = {k: m.get("verdict", "") for k, m in meta.modules.items()}
-    then = {k: m.get("verdict", "") for k, m in prev.modules.items()}
+    mods, prev_mods = _records(meta), _records(prev)
+    now = {k: m.get("verdict", "") for k, m in mods.items()}
+    then = {k: m.get("verdict", "") for k, m in prev_mods.items()}
     moved = [
-        {"key": k, "from": then[k], "to": now[k], "reason": _reason_text(meta.modules[k])}
+        {"key": k, "from": then[k], "to": now[k], "reason": _reason_text(mods[k])}
         for k in sorted(now.keys() & then.keys())
         if now[k] != then[k]
     ]
     changed = sorted(
-        k for k in now.keys() & then.keys() if meta.modules[k].get("sha256") != prev.modules[k].get("sha256")
+        k for k in now.keys() & then.keys() if mods[k].get("sha256") != prev_mods[k].get("sha256")
     )
     return {
         "previous": True,
@@ -196,6 +199,11 @@ def _changes(meta: SnapshotMeta, prev: SnapshotMeta | None) -> dict[str, Any]:
         "strategy": [prev.strategy.get("chosen", ""), meta.strategy.get("chosen", "")],
         "node": [prev.fingerprint.node, meta.fingerprint.node],
     }
+
+
+def _records(meta: SnapshotMeta) -> dict[str, dict[str, Any]]:
+    """The meta's module records as their JSON form (camelCase keys, defaults left out)."""
+    return {k: msgspec.to_builtins(m) for k, m in meta.modules.items()}
 
 
 def _reason_text(mod: dict[str, Any]) -> str:
@@ -224,7 +232,7 @@ def collect(out_dir: Path, root: Path, *, node: Path | None = None, explain: boo
     meta_path, deps_path = out_dir / "snapshot-meta.json", out_dir / "snapshot-deps.json"
     try:
         meta = SnapshotMeta.read(meta_path)
-        graph = ModuleGraph.from_deps_json(json.loads(deps_path.read_text()))
+        graph = ModuleGraph.read(deps_path)
     except (OSError, ValueError, KeyError) as exc:
         raise NoSnapshotError(
             f"no usable build in {out_dir} ({exc.__class__.__name__}: {exc})",
@@ -239,7 +247,7 @@ def collect(out_dir: Path, root: Path, *, node: Path | None = None, explain: boo
     load_ms, profile_file = load_profile(out_dir, root)
     explained = _explanations(graph, meta, node) if explain else {}
     modules = []
-    for key, mod in meta.modules.items():
+    for key, mod in _records(meta).items():
         info = graph.modules.get(key)
         reason = mod.get("reason") or {}
         ex = explained.get(key, {})

@@ -1,13 +1,13 @@
 """Dynamic ``import()`` in code compiled into the blob: route it through a run-time import.
 
 Code that node's snapshot builder compiles has no dynamic-import host options: called from the blob,
-``import(x)`` rejects with ``ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`` (observed on node 24.19; DESIGN §11
-"measured feasibility"). Every ``import(...)`` call in a module that goes into the registry is therefore
-rewritten into ``__v8snap_import("<key>", ...)``. The prelude defines that global: at build time a call is
-the ``DYNAMIC_IMPORT`` violation (a module that imports at load stays a definition run at run time); after
-deserialization the loader answers it with a one-line thunk compiled by node's own CommonJS loader under
-the module's filename, so the specifier resolves against that file and the import behaves as in a plain
-run (same resolution, same ``import.meta`` of the target, no warning).
+``import(x)`` rejects with ``ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING`` (observed on node 24.19;
+docs/architecture.md, "Node's snapshot builder"). Every ``import(...)`` call in a module that goes into the
+registry is therefore rewritten into ``__v8snap_import("<key>", ...)``. The prelude defines that global: at
+build time a call is the ``DYNAMIC_IMPORT`` violation (a module that imports at load stays a definition run at
+run time); after deserialization the loader answers it with a one-line thunk compiled by node's own CommonJS
+loader under the module's filename, so the specifier resolves against that file and the import behaves as in a
+plain run (same resolution, same ``import.meta`` of the target, no warning).
 
 Only the ``import`` token of the call and a first argument are touched: columns after the call shift by the
 inserted text on that line only, so stack traces keep their line numbers.

@@ -124,7 +124,7 @@ def _is_boundary(node: ts.Node, iife_fns: set[int]) -> bool:
     return False
 
 
-class _Printer:
+class _ModuleRewrite:
     def __init__(
         self,
         source: str,
@@ -677,4 +677,4 @@ def rewrite_module(
     globals_ = frozenset(lazy_globals)
     if profile == "electron":
         globals_ |= ELECTRON_RUNTIME_GLOBALS
-    return _Printer(source, is_lazy, globals_).run()
+    return _ModuleRewrite(source, is_lazy, globals_).run()

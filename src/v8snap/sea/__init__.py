@@ -26,13 +26,13 @@ from pathlib import Path
 
 from v8snap.bake.acceptance import OutputCheck
 from v8snap.bake.app import snapshot_graph
+from v8snap.bake.meta import SnapshotMeta
 from v8snap.bake.output import run_app
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS, assemble
 from v8snap.blueprint.printer import Printer
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
-from v8snap.doctor.meta import SnapshotMeta
 from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.errors import NoSnapshotError, SnapshotBuildError, V8SnapError
 from v8snap.esm import prepare_graph
@@ -126,7 +126,7 @@ def sea_assets(
             out[key] = {"kind": m.kind, "path": str(m.path)}
     module_paths = {m.path for m in full.modules.values()}
     load_time = [
-        root / rel.removeprefix("./") for mod in meta.modules.values() for rel in mod.get("reads", [])
+        root / rel.removeprefix("./") for mod in meta.modules.values() for rel in mod.reads
     ]
     for p in [*load_time, *reads]:
         if p.is_file() and p not in module_paths and p.is_relative_to(root):
@@ -209,7 +209,7 @@ def build_sea(
     root = cfg.app_root.resolve()
     try:
         meta = SnapshotMeta.read(cfg.meta_path)
-        full = ModuleGraph.from_deps_json(json.loads((cfg.out_dir / "snapshot-deps.json").read_text()))
+        full = ModuleGraph.read(cfg.out_dir / "snapshot-deps.json")
     except (OSError, ValueError, KeyError) as exc:
         raise NoSnapshotError(f"no build in {cfg.out_dir}", hint=f"run `v8snap build {root}` first") from exc
     if meta.fingerprint != node_fingerprint(node).with_app(root, cfg.profile):
