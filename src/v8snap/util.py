@@ -107,7 +107,10 @@ _private_fallbacks: dict[str, Path] = {}
 
 
 def user_cache_path(*parts: str) -> Path:
-    """``<user cache dir>/v8snap/<parts>`` (platformdirs: ``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux)."""
+    """``<user cache dir>/v8snap/<parts>``: ``$V8SNAP_CACHE_DIR`` when set, else platformdirs'
+    (``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux)."""
+    if os.environ.get("V8SNAP_CACHE_DIR"):
+        return Path(os.environ["V8SNAP_CACHE_DIR"]).joinpath(*parts)
     from platformdirs import user_cache_dir  # imported on first use: `import v8snap` stays light
 
     return Path(user_cache_dir("v8snap", appauthor=False)).joinpath(*parts)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from v8snap.embed import BuilderOptions, Module, Runtime, RuntimeOptions, SnapshotBuilder
-from v8snap.node.npm import npm_install
+from v8snap.node.npm import npm_tool
 
 pytestmark = pytest.mark.real
 
@@ -35,10 +35,7 @@ exports.validate = (schema, data) => {
 
 @pytest.fixture(scope="module")
 def marked_root(tmp_path_factory: pytest.TempPathFactory, node: Path) -> Path:
-    root = tmp_path_factory.mktemp("marked")
-    (root / "package.json").write_text(json.dumps({"name": "m", "private": True}))
-    npm_install(root, ["marked@15.0.12"], node=node)
-    return root
+    return npm_tool("marked", "15.0.12", node=node)  # a directory holding node_modules/marked
 
 
 def _both(root: Path, package: str, call: Callable[[Runtime], object]) -> tuple[object, object]:

@@ -20,7 +20,7 @@ from v8snap.errors import NodeProcessError
 from v8snap.kinds import BuiltinVerdict
 from v8snap.node.fingerprint import node_fingerprint
 from v8snap.node.helpers import js_path
-from v8snap.util import atomic_write_text, node_error_excerpt
+from v8snap.util import atomic_write_text, node_error_excerpt, user_cache_path
 
 #: A built-in every node's builder supports: if its probe fails, the probing itself is broken (a full temp
 #: directory, a broken node), and no verdict may be cached.
@@ -30,11 +30,9 @@ WARNING_MARK = "not yet fully verified"
 
 
 def default_cache_dir() -> Path:
-    """``$V8SNAP_CACHE_DIR`` or ``$XDG_CACHE_HOME/v8snap`` or ``~/.cache/v8snap``."""
-    if os.environ.get("V8SNAP_CACHE_DIR"):
-        return Path(os.environ["V8SNAP_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "v8snap"
+    """The per-user cache (:func:`v8snap.util.user_cache_path`): ``$V8SNAP_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/v8snap`` or ``~/.cache/v8snap``."""
+    return user_cache_path()
 
 
 def _probe_one(node: Path, name: str, workdir: Path) -> tuple[str, str]:

@@ -11,16 +11,13 @@ Detection of ESM uses tree-sitter: a top-level ``import``/``export`` statement m
 from __future__ import annotations
 
 import functools
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from v8snap.errors import V8SnapError
 from v8snap.node import find_node, run_helper
-from v8snap.node.npm import npm_install
-from v8snap.util import atomic_write_text
+from v8snap.node.npm import npm_tool
 
 if TYPE_CHECKING:
     from tree_sitter import Parser
@@ -53,36 +50,14 @@ def looks_like_esm(source: str) -> bool:
     return any(child.type in _ESM_NODES for child in tree.root_node.children)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("V8SNAP_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "v8snap"
-    )
-    return Path(base)
-
-
 def ensure_esbuild(node: Path | None = None) -> Path:
-    """Return a directory holding ``node_modules/esbuild``, installing it from npm on first use.
-
-    Args:
-        node: node binary whose npm installs esbuild; default :func:`v8snap.node.find_node`.
-
-    Returns:
-        The directory (``V8SNAP_ESBUILD_DIR`` when set).
+    """Return a directory holding ``node_modules/esbuild`` (:func:`v8snap.node.npm.npm_tool`; the directory
+    ``V8SNAP_ESBUILD_DIR`` names when set).
 
     Raises:
         V8SnapError: the install failed (e.g. no access to the npm registry).
     """
-    explicit = os.environ.get("V8SNAP_ESBUILD_DIR")
-    if explicit:
-        return Path(explicit)
-    tool = _cache_dir() / "tools" / f"esbuild-{ESBUILD_VERSION}"
-    if (tool / "node_modules" / "esbuild" / "package.json").is_file():
-        return tool
-    tool.mkdir(parents=True, exist_ok=True)
-    if not (tool / "package.json").is_file():
-        atomic_write_text(tool / "package.json", json.dumps({"name": "v8snap-esbuild", "private": True}))
-    npm_install(tool, [f"esbuild@{ESBUILD_VERSION}"], node=node)
-    return tool
+    return npm_tool("esbuild", ESBUILD_VERSION, node=node, env="V8SNAP_ESBUILD_DIR")
 
 
 @dataclass(frozen=True)

@@ -56,20 +56,61 @@ def _lockfile(app_dir: Path) -> Path | None:
     return None
 
 
-def tool_command(name: str, *, node: Path | None = None, timeout: float = 600) -> list[str]:
-    """The argv prefix that runs package manager ``name`` (``pnpm`` or ``yarn``) with our node.
+def npm_tool(
+    package: str,
+    version: str,
+    *,
+    node: Path | None = None,
+    env: str | None = None,
+    scripts: bool = True,
+    timeout: float = 600,
+) -> Path:
+    """The directory holding ``node_modules/<package>`` at exactly ``version``: a tool v8snap runs with our
+    node (esbuild, cjs-module-lexer, echarts, postject, pnpm, yarn).
 
-    The pinned package (:data:`TOOLS`) is installed by npm on first use into the per-user cache
-    (``<cache>/v8snap/tools/<spec>``, a 0700 directory; npm checks the registry's integrity hashes); a stamp
-    file holding the spec marks a complete install.
+    Installed by npm on first use into the per-user cache (``<cache>/v8snap/tools/<package>-<version>``, a
+    0700 directory; npm checks the registry's integrity hashes), under a lock; a stamp file holding the spec
+    marks a complete install, so a killed install is redone.
 
     Args:
-        name: ``pnpm`` or ``yarn``.
-        node: node binary (default :func:`v8snap.node.find_node`).
+        package: npm package name.
+        version: exact version.
+        node: node binary whose bundled npm installs it (default :func:`v8snap.node.find_node`).
+        env: an environment variable that, when set, names a directory already holding
+            ``node_modules/<package>`` (offline use); it is returned as it is.
+        scripts: run the package's install scripts (False for the package managers).
         timeout: seconds before npm is killed.
 
-    Returns:
-        ``[node, <cache>/.../node_modules/<name>/<bin script>]``.
+    Raises:
+        V8SnapError: npm failed or timed out (e.g. no access to the npm registry).
+    """
+    if env and os.environ.get(env):
+        return Path(os.environ[env])
+    spec = f"{package}@{version}"
+    home = private_dir(user_cache_path("tools", f"{package.replace('/', '+')}-{version}"))
+    stamp = home / STAMP_NAME
+
+    def ready() -> bool:
+        return (
+            (home / "node_modules" / package / "package.json").is_file()
+            and stamp.is_file()
+            and stamp.read_text(encoding="utf-8").strip() == spec
+        )
+
+    if not ready():
+        with _app_lock(home):
+            if not ready():
+                if not (home / "package.json").is_file():
+                    atomic_write_text(home / "package.json", '{"private": true}\n')
+                flags = _COMMON_FLAGS if scripts else ["--ignore-scripts", "--no-audit", "--no-fund"]
+                _run_npm(home, ["install", "--save-exact", *flags, spec], node=node, timeout=timeout)
+                atomic_write_text(stamp, spec + "\n")
+    return home
+
+
+def tool_command(name: str, *, node: Path | None = None, timeout: float = 600) -> list[str]:
+    """The argv prefix that runs package manager ``name`` (``pnpm`` or ``yarn``) with our node: the pinned
+    package of :data:`TOOLS`, installed by :func:`npm_tool`.
 
     Raises:
         V8SnapError: unknown tool, or npm failed or timed out.
@@ -78,26 +119,8 @@ def tool_command(name: str, *, node: Path | None = None, timeout: float = 600) -
         raise V8SnapError(f"unknown package manager {name!r} (known: {', '.join(sorted(TOOLS))})")
     node = node or find_node()
     spec, script = TOOLS[name]
-    home = private_dir(user_cache_path("tools", spec))
-    cli = home / "node_modules" / name / script
-    stamp = home / STAMP_NAME
-
-    def ready() -> bool:
-        return cli.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == spec
-
-    if not ready():
-        with _app_lock(home):
-            if not ready():
-                if not (home / "package.json").is_file():
-                    atomic_write_text(home / "package.json", '{"private": true}\n')
-                _run_npm(
-                    home,
-                    ["install", "--save-exact", "--ignore-scripts", "--no-audit", "--no-fund", spec],
-                    node=node,
-                    timeout=timeout,
-                )
-                atomic_write_text(stamp, spec + "\n")
-    return [str(node), str(cli)]
+    home = npm_tool(name, spec.split("@", 1)[1], node=node, scripts=False, timeout=timeout)
+    return [str(node), str(home / "node_modules" / name / script)]
 
 
 def stamp_path(app_dir: Path) -> Path:
@@ -187,28 +210,6 @@ def convert_lockfile(app_dir: Path, manager: str, *, node: Path | None = None, t
             finally:
                 os.replace(aside, lock)
     return app_dir / ("yarn.lock" if manager == "yarn" else "pnpm-lock.yaml")
-
-
-def npm_install(app_dir: Path, specs: list[str], *, node: Path | None = None, timeout: float = 600) -> None:
-    """Run ``npm install --save-exact <specs>`` in ``app_dir`` (updates package.json and the lockfile).
-
-    The install stamp is rewritten for the new lockfile, so a later :func:`ensure_installed` is a no-op.
-
-    Args:
-        app_dir: directory holding ``package.json``.
-        specs: package specs as npm takes them (``"ms@2.1.3"``); empty means "install what is declared".
-        node: node binary whose bundled npm is used; default :func:`v8snap.node.find_node`.
-        timeout: seconds before npm is killed.
-
-    Raises:
-        V8SnapError: npm exited non-zero (the message holds the tail of its stderr) or timed out.
-        NodeNotFoundError: no node/npm could be found.
-    """
-    app_dir = Path(app_dir).resolve()
-    with _app_lock(app_dir):
-        _run_npm(app_dir, ["install", "--save-exact", *_COMMON_FLAGS, *specs], node=node, timeout=timeout)
-        if (app_dir / "package-lock.json").is_file() and (app_dir / "node_modules").is_dir():
-            _write_stamp(app_dir)
 
 
 def _write_stamp(app_dir: Path) -> None:

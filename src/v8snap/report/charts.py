@@ -9,13 +9,10 @@ into ``$V8SNAP_CACHE_DIR`` (default ``~/.cache/v8snap``)``/tools/echarts-<ver>``
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from v8snap.errors import V8SnapError
-from v8snap.node.npm import npm_install
-from v8snap.util import atomic_write_text, user_cache_path
+from v8snap.node.npm import npm_tool
 
 ECHARTS_VERSION = "6.0.0"
 """echarts version installed from npm for the report."""
@@ -34,14 +31,8 @@ def ensure_echarts(node: Path | None = None) -> Path:
         V8SnapError: the install failed (e.g. no access to the npm registry) or the package has no
             ``dist/echarts.min.js``.
     """
-    explicit = os.environ.get("V8SNAP_ECHARTS_DIR")
-    tool = Path(explicit) if explicit else user_cache_path("tools", f"echarts-{ECHARTS_VERSION}")
+    tool = npm_tool("echarts", ECHARTS_VERSION, node=node, env="V8SNAP_ECHARTS_DIR")
     pkg = tool / "node_modules" / "echarts"
-    if not (pkg / "dist" / "echarts.min.js").is_file() and not explicit:
-        tool.mkdir(parents=True, exist_ok=True)
-        if not (tool / "package.json").is_file():
-            atomic_write_text(tool / "package.json", json.dumps({"name": "v8snap-echarts", "private": True}))
-        npm_install(tool, [f"echarts@{ECHARTS_VERSION}"], node=node)
     if not (pkg / "dist" / "echarts.min.js").is_file():
         raise V8SnapError(
             f"the charting library is missing: {pkg / 'dist' / 'echarts.min.js'} does not exist",

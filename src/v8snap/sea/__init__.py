@@ -39,8 +39,8 @@ from v8snap.esm import prepare_graph
 from v8snap.graph import ModuleGraph
 from v8snap.node import find_node, node_fingerprint
 from v8snap.node.helpers import js_path
-from v8snap.node.npm import npm_install
-from v8snap.util import atomic_move, atomic_write_text, last_lines, user_cache_path
+from v8snap.node.npm import npm_tool
+from v8snap.util import atomic_move, atomic_write_text, last_lines
 
 POSTJECT_VERSION = "1.0.0-alpha.6"
 """postject version installed from npm to inject the SEA blob."""
@@ -77,14 +77,7 @@ def ensure_postject(node: Path) -> Path:
     Raises:
         V8SnapError: npm could not install it.
     """
-    tool = user_cache_path("tools", f"postject-{POSTJECT_VERSION}")
-    cli = tool / "node_modules" / "postject" / "dist" / "cli.js"
-    if not cli.is_file():
-        tool.mkdir(parents=True, exist_ok=True)
-        if not (tool / "package.json").is_file():
-            atomic_write_text(tool / "package.json", json.dumps({"name": "v8snap-postject", "private": True}))
-        npm_install(tool, [f"postject@{POSTJECT_VERSION}"], node=node)
-    return cli
+    return npm_tool("postject", POSTJECT_VERSION, node=node) / "node_modules" / "postject" / "dist" / "cli.js"
 
 
 def recorded_reads(
