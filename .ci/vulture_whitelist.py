@@ -46,7 +46,7 @@ _.timings_ms  # snapshot-meta.json
 _.cache_key  # snapshot-meta.json
 
 # Read outside src/: benchmarks/startup.py prints the CPU-time medians
-from v8snap.bench import startup
+from v8snap.bake import timing as startup
 startup.StartupResult.median_cpu_ms
 # Enum member compared by value ("dev" from the CLI and package.json)
 from v8snap import kinds

@@ -48,7 +48,6 @@ def main() -> None:
     node = find_node()
     env = {**os.environ, "PATH": f"{node.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("NODE_OPTIONS", None)
-    scripts = json.loads((project / "package.json").read_text()).get("scripts", {})
     rows = []
     for name, args, script in CASES:
         shadow = project / "node_modules" / ".bin" / name

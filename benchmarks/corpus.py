@@ -21,7 +21,7 @@ For each app ``corpus/<name>/`` (a package.json pinning one popular npm package,
    In every app, ISO-8601 timestamps are masked (``debug`` stamps its lines with the wall clock when
    stderr is not a TTY, so every app using it varies under ``DEBUG=*``);
 4. timing (unless ``--no-time``): plain node / ``NODE_COMPILE_CACHE`` / launcher, alternating rounds,
-   medians (``v8snap.bench.startup.bench_startup``).
+   medians (``v8snap.bake.timing.bench_startup``).
 
 The Markdown table goes to ``benchmarks/corpus.md`` (only when the whole corpus ran, unless
 ``--markdown`` names a file) and to stdout. Exit status 1 when any app failed to build with a message
@@ -261,10 +261,10 @@ def run_app(
     name: str, *, timing: bool = True, rounds: int = 5, copy_to: Path | None = None, log=print
 ) -> AppResult:
     """The whole pipeline for one corpus app. ``copy_to``: build in a copy under that directory."""
+    from v8snap.bake.launcher import launcher_name
     from v8snap.graph import find_entry
     from v8snap.node import find_node
     from v8snap.node.npm import ensure_installed
-    from v8snap.launch.launcher import launcher_name
 
     node = find_node()
     src = CORPUS / name
@@ -293,7 +293,7 @@ def run_app(
     for k, d in res.diffs.items():
         log(f"[{name}] differs under {k}: {d}")
     if timing:
-        from v8snap.bench.startup import bench_startup, compile_cache_dir, default_variants
+        from v8snap.bake.timing import bench_startup, compile_cache_dir, default_variants
         from v8snap.errors import V8SnapError
 
         log(f"[{name}] timing, {rounds} rounds")

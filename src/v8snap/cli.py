@@ -271,7 +271,7 @@ def sea(
     """Write one executable (node SEA) that starts the app from its snapshot, with no node or node_modules."""
     import shlex
 
-    from v8snap.launch.launcher import launcher_name
+    from v8snap.bake.launcher import launcher_name
     from v8snap.sea import build_sea
 
     traces = tuple(tuple(shlex.split(a)) for a in (trace_args or [])) or ((),)
@@ -467,9 +467,9 @@ def bench(
     """Time startup: plain node vs NODE_COMPILE_CACHE vs the snapshot (medians of alternating runs)."""
     import shlex
 
-    from v8snap.bench.startup import bench_startup, compile_cache_dir, default_variants
+    from v8snap.bake.launcher import launcher_name
+    from v8snap.bake.timing import bench_startup, compile_cache_dir, default_variants
     from v8snap.graph import find_entry
-    from v8snap.launch.launcher import launcher_name
     from v8snap.node import find_node
 
     cfg = _config(app_dir, node=node)
@@ -579,7 +579,7 @@ def install(
     if bin_name is not None:
         _install_bin(bin_name, app_dir, bin_dir, trace_args or [], strategy, node)
         return
-    from v8snap.launch.launcher import launcher_name
+    from v8snap.bake.launcher import launcher_name
 
     cfg = _config(app_dir or Path("."))
     bin_dir = bin_dir or Path.home() / ".local" / "bin"

@@ -8,8 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from v8snap.bake.launcher import launcher_name
 from v8snap.graph import find_entry
-from v8snap.launch.launcher import launcher_name
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from v8snap.bake.launcher import launcher_name, render_launcher
 from v8snap.config import SnapshotConfig
-from v8snap.launch.launcher import launcher_name, render_launcher
 
 FRAGMENTS = [
     "$(touch PWNED)",

@@ -13,6 +13,7 @@ from pathlib import Path
 from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
+from v8snap.bake.launcher import write_launcher
 from v8snap.bake.meta import BlobIdentity, FileStamp, SnapshotMeta, stat_stamp
 from v8snap.bake.prepare import Prepared, prepare
 from v8snap.bake.strategy import StrategyChoice, choose_strategy, code_cache_dir, compile_cache_preload
@@ -28,7 +29,6 @@ from v8snap.graph import ModuleGraph
 from v8snap.graph.layout import detect_layout, symlink_probe
 from v8snap.graph.model import ModuleInfo
 from v8snap.kinds import Code, Mode, Strategy
-from v8snap.launch.launcher import write_launcher
 from v8snap.node import find_node
 from v8snap.rewrite.dynamic_import import rewrite_dynamic_imports
 from v8snap.util import atomic_move, atomic_write_text, read_source, sha256_file

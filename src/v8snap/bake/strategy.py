@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from v8snap.bench.startup import Variant, bench_startup
+from v8snap.bake.timing import Variant, bench_startup
 from v8snap.errors import V8SnapError
 from v8snap.kinds import Strategy
 from v8snap.node.helpers import js_path

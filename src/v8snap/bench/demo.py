@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from v8snap.bake.app import BuildReport, build_app
-from v8snap.bench.startup import StartupResult, bench_startup, compile_cache_dir, default_variants
+from v8snap.bake.timing import StartupResult, bench_startup, compile_cache_dir, default_variants
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import default_cache_dir
 from v8snap.errors import V8SnapError

@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from v8snap.errors import V8SnapError
+from v8snap.esm.tools import ensure_esbuild
 from v8snap.node import find_node, run_helper
-from v8snap.node.npm import npm_tool
 
 if TYPE_CHECKING:
     from tree_sitter import Parser
 
-ESBUILD_VERSION = "0.25.12"
-"""esbuild version installed from npm for ESM/TypeScript conversion."""
 
 _ESM_NODES = frozenset({"import_statement", "export_statement"})
 
@@ -48,16 +46,6 @@ def looks_like_esm(source: str) -> bool:
     """
     tree = _parser().parse(source.encode("utf-8"))
     return any(child.type in _ESM_NODES for child in tree.root_node.children)
-
-
-def ensure_esbuild(node: Path | None = None) -> Path:
-    """Return a directory holding ``node_modules/esbuild`` (:func:`v8snap.node.npm.npm_tool`; the directory
-    ``V8SNAP_ESBUILD_DIR`` names when set).
-
-    Raises:
-        V8SnapError: the install failed (e.g. no access to the npm registry).
-    """
-    return npm_tool("esbuild", ESBUILD_VERSION, node=node, env="V8SNAP_ESBUILD_DIR")
 
 
 @dataclass(frozen=True)

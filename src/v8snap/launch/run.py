@@ -6,11 +6,11 @@ import os
 import sys
 from pathlib import Path
 
+from v8snap.bake.launcher import launcher_name, launcher_rule, rule_problems
 from v8snap.bake.meta import SnapshotMeta, stale_file_problems
 from v8snap.config import SnapshotConfig
 from v8snap.errors import AppError
 from v8snap.graph import find_entry
-from v8snap.launch.launcher import launcher_name, launcher_rule, rule_problems
 from v8snap.node import find_node, node_fingerprint
 from v8snap.util import sha256_file
 
@@ -18,7 +18,7 @@ from v8snap.util import sha256_file
 def verify_app(cfg: SnapshotConfig) -> list[str]:
     """Every reason the app's blob must not be used, or ``[]`` when it can.
 
-    Checks: meta readable; the launcher's own rule (:func:`v8snap.launch.launcher.rule_problems`: blob,
+    Checks: meta readable; the launcher's own rule (:func:`v8snap.bake.launcher.rule_problems`: blob,
     node and lockfile no newer than the meta, blob size) and the loader's (every file baked into the blob
     has its recorded size, mtime and inode), so what the launcher refuses is never "usable" here; then
     fingerprint equals the current node's (version, V8, cachedDataVersionTag, arch, platform, app root);

@@ -31,11 +31,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from v8snap.bake.launcher import launcher_name
 from v8snap.bake.meta import SnapshotMeta
 from v8snap.bake.output import run_app
 from v8snap.config import SnapshotConfig
 from v8snap.errors import NodeProcessError, NoSnapshotError, V8SnapError
-from v8snap.launch.launcher import launcher_name
 from v8snap.util import atomic_move, node_error_excerpt, private_dir
 
 #: Environment variable that turns the loader's marks on (js/loader/profile-marks.js).

@@ -18,7 +18,7 @@ function __v8snap_main(shared, staleReason) {
     runtime.prof = prof;
     if (prof) prof.mark('loader start');
     const entry = state.filenameOf(config.entry);
-    // A bin's launcher (launch/launcher.py) passes the path it was run by (node_modules/.bin/<bin>), which is
+    // A bin's launcher (bake/launcher.py) passes the path it was run by (node_modules/.bin/<bin>), which is
     // what node gives as argv[1] when that path is run directly; the main module is still the bin's script.
     const argv1 = process.env.V8SNAP_ARGV1;
     delete process.env.V8SNAP_ARGV1;
