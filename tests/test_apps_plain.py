@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from v8snap.errors import V8SnapError
-from v8snap.node.npm import ensure_installed, is_installed, npm_install, stamp_path
+from v8snap.node.npm import ensure_installed, is_installed, stamp_path
 from v8snap.util import sha256_file
 
 REPO = Path(__file__).resolve().parent.parent
@@ -198,17 +198,3 @@ def test_two_processes_install_once(node: Path, tmp_path: Path, app_source: Call
     assert is_installed(app)
     run = subprocess.run([str(node), "index.js"], cwd=app, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and "lodash version: 4." in run.stdout
-
-
-@pytest.mark.real
-def test_npm_install_adds_a_package(node: Path, tmp_path: Path, app_source: Callable[[str], Path]) -> None:
-    app = _copy_without_modules(app_source, "basics", tmp_path)
-    npm_install(app, ["ms@2.1.3"], node=node)
-    pkg = json.loads((app / "package.json").read_text())
-    assert pkg["dependencies"] == {"ms": "2.1.3"}
-    assert is_installed(app)
-    assert ensure_installed(app, node=node) is False
-    run = subprocess.run(
-        [str(node), "-p", "require('ms')('1h')"], cwd=app, capture_output=True, text=True, timeout=60
-    )
-    assert run.stdout.strip() == "3600000"
