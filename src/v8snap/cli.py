@@ -199,17 +199,14 @@ def _strategy(value: str) -> str:
 def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
     """What the build healed, masked, skipped and left on disk: one line each, for the summary."""
     choice = report.meta.strategy
-    medians = choice.get("mediansMs") or {}
     how = (
         "forced"
-        if choice.get("forced")
-        else ", ".join(f"{k} {v:.0f} ms" for k, v in medians.items()) or "not measured"
+        if choice.forced
+        else ", ".join(f"{k} {v:.0f} ms" for k, v in choice.medians_ms.items()) or "not measured"
     )
-    if choice.get("reason"):
-        how = f"the snapshot cannot run this app: {choice['reason']}"
-    out.print(
-        f"launcher strategy: [bold]{choice.get('chosen', 'snapshot')}[/bold] ({escape(how)})", highlight=False
-    )
+    if choice.reason:
+        how = f"the snapshot cannot run this app: {choice.reason}"
+    out.print(f"launcher strategy: [bold]{choice.chosen}[/bold] ({escape(how)})", highlight=False)
     acc = report.acceptance
     out.print(
         f"modules found after the first tick (whole-startup trace): {len(report.later)}", highlight=False

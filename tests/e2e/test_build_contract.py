@@ -202,7 +202,7 @@ def test_a_node_limit_makes_the_measured_strategy_start_the_app_without_the_blob
 ) -> None:
     app = _app(tmp_path / "worker-auto", dict(_WORKER_APP))
     meta = build_app(SnapshotConfig(app, strategy="auto")).meta
-    assert meta.strategy["chosen"] == "compile-cache" and "worker thread" in meta.strategy["reason"]
+    assert meta.strategy.chosen == "compile-cache" and "worker thread" in meta.strategy.reason
     _same(node, app, [])
 
 

@@ -10,8 +10,8 @@ import pytest
 from tests.e2e.helpers import launcher, run_launcher, run_plain
 
 from v8snap.bake.app import build_app
-from v8snap.bake.meta import SnapshotMeta
-from v8snap.bake.strategy import MARGIN, StrategyChoice
+from v8snap.bake.meta import SnapshotMeta, StrategyChoice
+from v8snap.bake.strategy import MARGIN
 from v8snap.config import SnapshotConfig
 
 pytestmark = pytest.mark.real
@@ -34,7 +34,7 @@ def _app(root: Path) -> Path:
 def test_measured_choice_is_recorded_and_the_launcher_follows_it(tmp_path: Path, node: Path) -> None:
     app = _app(tmp_path / "tiny")
     report = build_app(SnapshotConfig(app, strategy="auto"))
-    choice = StrategyChoice.from_json(report.meta.strategy)
+    choice = report.meta.strategy
     # Nothing healthy in the blob (the main module runs at startup): the snapshot is not even timed.
     assert report.meta.healthy == [] and not choice.forced
     assert set(choice.medians_ms) == {"compile-cache", "plain"}
@@ -51,14 +51,14 @@ def test_measured_choice_is_recorded_and_the_launcher_follows_it(tmp_path: Path,
 def test_each_strategy_runs_the_app_as_a_plain_run(tmp_path: Path, node: Path, strategy: str) -> None:
     app = _app(tmp_path / f"forced-{strategy}")
     meta = build_app(SnapshotConfig(app, strategy=strategy)).meta  # type: ignore[arg-type]
-    assert meta.strategy == {"chosen": strategy, "mediansMs": {}, "forced": True}
+    assert meta.strategy == StrategyChoice(strategy, {}, forced=True)
     plain = run_plain(node, app, ["a b", "--flag"])
     assert run_launcher(app, ["a b", "--flag"]) == plain
     if strategy == "compile-cache":
         assert any((app / ".v8snap" / "compile-cache").iterdir()), "the preload filled the cache"
         own = run_launcher(app, [], {"NODE_COMPILE_CACHE": str(tmp_path / "own")})
         assert own.returncode == 0 and (tmp_path / "own").is_dir(), "the app's own cache wins"
-    assert SnapshotMeta.read(app / ".v8snap" / "snapshot-meta.json").strategy["chosen"] == strategy
+    assert SnapshotMeta.read(app / ".v8snap" / "snapshot-meta.json").strategy.chosen == strategy
 
 
 def test_strategy_default_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -14,9 +14,9 @@ from filelock import BaseFileLock, FileLock
 
 from v8snap.bake.acceptance import Acceptance, build_with_acceptance, check_app_output
 from v8snap.bake.launcher import write_launcher
-from v8snap.bake.meta import BlobIdentity, FileStamp, SnapshotMeta, stat_stamp
+from v8snap.bake.meta import BlobIdentity, FileStamp, SnapshotMeta, StrategyChoice, stat_stamp
 from v8snap.bake.prepare import Prepared, prepare
-from v8snap.bake.strategy import StrategyChoice, choose_strategy, code_cache_dir, compile_cache_preload
+from v8snap.bake.strategy import choose_strategy, code_cache_dir, compile_cache_preload
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS
 from v8snap.blueprint.printer import licence_text
@@ -345,7 +345,7 @@ def _meta(prep: Prepared, healed: _Healed, choice: StrategyChoice, timings: dict
         modules=modules,
         stale_files=healed.stale_files,
         timings_ms=timings,
-        strategy=choice.to_json(),
+        strategy=choice,
     )
 
 
@@ -368,7 +368,7 @@ def _install(prep: Prepared, candidate: Path, meta: SnapshotMeta) -> Path:
     if prep.printer.licences:  # licence comments the printer dropped from the blob (issue #4)
         atomic_write_text(cfg.out_dir / "licenses.txt", licence_text(prep.printer.licences))
     entry_path = prep.full_graph.root / prep.full_graph.entry[2:]
-    return write_launcher(cfg, node, entry_path, meta.blob_size, meta.strategy.get("chosen", "snapshot"))
+    return write_launcher(cfg, node, entry_path, meta.blob_size, meta.strategy.chosen)
 
 
 def _init_times(work: Path) -> dict[str, float]:

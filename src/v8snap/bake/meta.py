@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from v8snap.doctor.record import ModuleRecord
 from v8snap.doctor.violations import Violation
-from v8snap.kinds import Mode
+from v8snap.kinds import Mode, Strategy
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.util import atomic_write_bytes
 
@@ -80,6 +79,23 @@ class BlobIdentity(msgspec.Struct, frozen=True):
     size: int
 
 
+class StrategyChoice(msgspec.Struct, frozen=True, rename="camel"):
+    """The strategy the launcher runs, and why (the meta's ``strategy`` record).
+
+    Attributes:
+        chosen: the strategy.
+        medians_ms: strategy -> median start-up wall time (ms) summed over the trace commands
+            (``mediansMs``); empty when nothing was measured (forced, or ``--no-measure``).
+        forced: chosen by the user (``--strategy``), not by measurement.
+        reason: why the snapshot is not an option at all (a node limit the output check met), or ``""``.
+    """
+
+    chosen: Strategy = Strategy.SNAPSHOT
+    medians_ms: dict[str, float] = msgspec.field(default_factory=dict)
+    forced: bool = False
+    reason: str = ""
+
+
 class SnapshotMeta(msgspec.Struct, kw_only=True, rename="camel"):
     """Everything recorded about one build (snapshot-meta.json; JSON names in camelCase).
 
@@ -97,8 +113,8 @@ class SnapshotMeta(msgspec.Struct, kw_only=True, rename="camel"):
         stale_files: abs path -> :func:`stat_stamp` of every file baked into the blob (what the loader
             checks at startup, also in the blob).
         timings_ms: stage -> milliseconds.
-        strategy: how the launcher starts the app (``v8snap.bake.strategy.StrategyChoice.to_json``:
-            ``{"chosen", "mediansMs", "forced", "reason"?}``).
+        strategy: how the launcher starts the app (:class:`StrategyChoice`:
+            ``{"chosen", "mediansMs", "forced", "reason"}``).
     """
 
     schema: int = META_SCHEMA
@@ -115,7 +131,7 @@ class SnapshotMeta(msgspec.Struct, kw_only=True, rename="camel"):
     stamps: dict[str, FileStamp] = msgspec.field(default_factory=dict)
     stale_files: dict[str, list[int | float]] = msgspec.field(default_factory=dict)
     timings_ms: dict[str, float] = msgspec.field(default_factory=dict)
-    strategy: dict[str, Any] = msgspec.field(default_factory=dict)
+    strategy: StrategyChoice = msgspec.field(default_factory=StrategyChoice)
 
     @property
     def blob_sha256(self) -> str:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from v8snap.bake.meta import StrategyChoice
 from v8snap.bake.timing import Variant, bench_startup
 from v8snap.errors import V8SnapError
 from v8snap.kinds import Strategy
@@ -35,41 +35,6 @@ CACHE_DIR_ENV = "V8SNAP_COMPILE_CACHE"
 #: A strategy other than plain must beat plain's median by this fraction to be chosen: "never slower than
 #: plain" is the rule, and on a busy machine medians of a few rounds differ by a few percent for nothing.
 MARGIN = 0.03
-
-
-@dataclass(frozen=True)
-class StrategyChoice:
-    """The strategy the launcher runs, and why.
-
-    Attributes:
-        chosen: the strategy.
-        medians_ms: strategy -> median start-up wall time (ms) summed over the trace commands; empty when
-            nothing was measured (forced, or ``--no-measure``).
-        forced: chosen by the user (``--strategy``), not by measurement.
-        reason: why the snapshot is not an option at all (a node limit the output check met), or ``""``.
-    """
-
-    chosen: Strategy
-    medians_ms: dict[str, float]
-    forced: bool = False
-    reason: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        out: dict[str, object] = {"chosen": self.chosen, "mediansMs": self.medians_ms, "forced": self.forced}
-        if self.reason:
-            out["reason"] = self.reason
-        return out
-
-    @classmethod
-    def from_json(cls, d: dict[str, object]) -> StrategyChoice:
-        chosen = next((s for s in STRATEGIES if s == d.get("chosen")), Strategy.SNAPSHOT)
-        medians = d.get("mediansMs") or {}
-        return cls(
-            chosen,
-            {str(k): float(v) for k, v in medians.items()} if isinstance(medians, dict) else {},
-            bool(d.get("forced", False)),
-            str(d.get("reason", "")),
-        )
 
 
 def compile_cache_preload(out_dir: Path) -> Path:

@@ -70,7 +70,7 @@ def verify_app(cfg: SnapshotConfig) -> list[str]:
 def launch_strategy(cfg: SnapshotConfig) -> str:
     """The strategy recorded by the last build (``snapshot`` when unknown or unreadable)."""
     try:
-        return str(SnapshotMeta.read(cfg.meta_path).strategy.get("chosen", "snapshot"))
+        return str(SnapshotMeta.read(cfg.meta_path).strategy.chosen)
     except (OSError, ValueError, KeyError):
         return "snapshot"
 

@@ -175,7 +175,7 @@ def profile_app(
     """
     if not cfg.blob_path.is_file() or not cfg.meta_path.is_file():
         raise NoSnapshotError(f"{cfg.app_root} has no snapshot yet", hint="build it first: v8snap build")
-    strategy = str(SnapshotMeta.read(cfg.meta_path).strategy.get("chosen", "snapshot"))
+    strategy = str(SnapshotMeta.read(cfg.meta_path).strategy.chosen)
     root = cfg.app_root
     work = private_dir(cfg.out_dir / "profile")
     empty = empty_blob(node, work)

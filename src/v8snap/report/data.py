@@ -196,7 +196,7 @@ def _changes(meta: SnapshotMeta, prev: SnapshotMeta | None) -> dict[str, Any]:
         "moved": moved,
         "contentChanged": changed,
         "blobSize": [prev.blob_size, meta.blob_size],
-        "strategy": [prev.strategy.get("chosen", ""), meta.strategy.get("chosen", "")],
+        "strategy": [str(prev.strategy.chosen), str(meta.strategy.chosen)],
         "node": [prev.fingerprint.node, meta.fingerprint.node],
     }
 
@@ -290,7 +290,7 @@ def collect(out_dir: Path, root: Path, *, node: Path | None = None, explain: boo
         },
         "modules": modules,
         "onDisk": on_disk,
-        "strategy": meta.strategy,
+        "strategy": msgspec.to_builtins(meta.strategy),
         "timingsMs": meta.timings_ms,
         "changes": _changes(meta, prev),
         "profile": profile_file,

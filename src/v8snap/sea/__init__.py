@@ -209,10 +209,10 @@ def build_sea(
         raise NoSnapshotError(
             f"the last build of {root} is for another node or app path", hint=f"run `v8snap build {root}`"
         )
-    if meta.strategy.get("reason"):  # the build found that no blob can run this app (NODE_LIMIT)
+    if meta.strategy.reason:  # the build found that no blob can run this app (NODE_LIMIT)
         raise SnapshotBuildError(
             f"{root} cannot start from a snapshot on this node, so not from a single executable either: "
-            f"{meta.strategy['reason']}",
+            f"{meta.strategy.reason}",
             violation="NODE_LIMIT",
             hint="ship it with its launcher (`v8snap build`); see docs/limits.md",
         )
