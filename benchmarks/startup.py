@@ -34,10 +34,10 @@ from pathlib import Path
 from v8snap.bake.app import build_app
 from v8snap.bake.timing import Variant, bench_startup, compile_cache_dir
 from v8snap.config import SnapshotConfig
-from v8snap.esm.tools import ensure_esbuild
 from v8snap.graph import find_entry
 from v8snap.node import find_node
 from v8snap.node.npm import ensure_installed
+from v8snap.node.tools import ensure_esbuild
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = {

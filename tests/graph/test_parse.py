@@ -68,3 +68,14 @@ def test_syntax_errors_are_reported_not_raised() -> None:
 def test_import_meta_counts_as_esm() -> None:
     assert parse_source(b"console.log(import.meta.url)").has_esm_syntax
     assert not parse_source(b"const s = 'import.meta'").has_esm_syntax
+
+
+def test_shadowing_follows_the_printers_scope_rules() -> None:
+    """catch parameters, destructured names and classes shadow `require` too (v8snap.syntax.scopes)."""
+    src = """
+    try { x(); } catch (require) { require('./caught'); }
+    function d({ require }) { return require('./destructured'); }
+    { class require {} require('./klass'); }
+    if (a) { require('./after-block'); }
+    """
+    assert specs(src) == ("./after-block",)

@@ -8,7 +8,7 @@ import pytest
 
 from v8snap.node import find_node, run_helper
 from v8snap.rewrite import strip_comments, to_one_byte
-from v8snap.rewrite.syntax import parse
+from v8snap.syntax.tree import parse
 
 WIDE_MODULE = r"""
 // comment with an em-dash — and CJK 漢字 and 😀

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from v8snap.node import find_node, run_helper
 from v8snap.rewrite import rewrite_module
-from v8snap.rewrite.syntax import parse
+from v8snap.syntax.tree import parse
 
 TARGETS = {
     "Obj": "module.exports = {a: 1, b: {c: 2}, z: undefined, f() { return 3; }, g: 'g'};",

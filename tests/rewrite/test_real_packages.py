@@ -11,7 +11,7 @@ import pytest
 
 from v8snap.node import find_node, npm_command
 from v8snap.rewrite import rewrite_module, strip_comments, to_one_byte
-from v8snap.rewrite.syntax import parse
+from v8snap.syntax.tree import parse
 
 pytestmark = pytest.mark.real
 

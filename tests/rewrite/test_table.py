@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from v8snap.rewrite import rewrite_module
-from v8snap.rewrite.syntax import parse
+from v8snap.syntax.tree import parse
 
 from .cases import CASES
 

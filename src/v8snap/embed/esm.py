@@ -10,29 +10,14 @@ Detection of ESM uses tree-sitter: a top-level ``import``/``export`` statement m
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from v8snap.errors import V8SnapError
-from v8snap.esm.tools import ensure_esbuild
 from v8snap.node import find_node, run_helper
-
-if TYPE_CHECKING:
-    from tree_sitter import Parser
-
+from v8snap.node.tools import ensure_esbuild
 
 _ESM_NODES = frozenset({"import_statement", "export_statement"})
-
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> Parser:
-    # Imported on first use: `import v8snap` for a Runtime should not load the parser (see test_import_cost).
-    import tree_sitter_javascript
-    from tree_sitter import Language, Parser
-
-    return Parser(Language(tree_sitter_javascript.language()))
 
 
 def looks_like_esm(source: str) -> bool:
@@ -44,7 +29,10 @@ def looks_like_esm(source: str) -> bool:
     Returns:
         True for an ES module; False for a script/CommonJS module (``import()`` expressions do not count).
     """
-    tree = _parser().parse(source.encode("utf-8"))
+    # Imported on first use: `import v8snap` for a Runtime should not load the parser (test_import_cost).
+    from v8snap.syntax.tree import parse
+
+    tree = parse(source.encode("utf-8"))
     return any(child.type in _ESM_NODES for child in tree.root_node.children)
 
 

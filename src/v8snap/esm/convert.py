@@ -35,9 +35,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from v8snap.esm.tools import ensure_esbuild, ensure_lexer
 from v8snap.graph.model import ModuleGraph
 from v8snap.node import run_helper
+from v8snap.node.tools import ensure_esbuild, ensure_lexer
 from v8snap.util import read_source
 
 _BUILTIN = "node:"

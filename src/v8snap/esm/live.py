@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tree_sitter as ts
 
-from v8snap.graph.parse import _language
+from v8snap.syntax.tree import parse
 
 _ASSIGN = {
     "assignment_expression": "left",
@@ -63,7 +63,7 @@ def reassigned_exports(source: bytes) -> list[str]:
     Returns:
         The names, sorted (empty when every export keeps its first value).
     """
-    root = ts.Parser(_language()).parse(source).root_node
+    root = parse(source).root_node
     exported = _exported_locals(root)
     if not exported:
         return []

@@ -5,11 +5,10 @@ Static specifiers are string literals in ``require('x')`` (anywhere in the file,
 without substitutions count as literals. Dynamic specifiers (``require(name)``, ``require('a' + b)``) are
 not specifiers: they cannot be resolved ahead of time.
 
-Shadowed ``require`` (best effort): a call is ignored when an enclosing function declares a parameter named
-``require`` (browserify/UMD bundles pass their own ``require``) or an enclosing block or the program declares
-``var/let/const require`` or ``function require``. Other shadowing (``catch (require)``, assignment to a
-global ``require``) is not detected; such specifiers usually fail to resolve and are then reported as
-unresolved, which is harmless.
+Shadowed ``require``: a call is ignored when ``require`` there resolves to a binding of the file itself (a
+parameter: browserify/UMD bundles pass their own ``require``; ``var/let/const``, a function, a class,
+``catch (require)``, a destructured name) rather than to the CommonJS wrapper's ``require``. The rules are
+the snapshot printer's (:class:`v8snap.syntax.scopes.NameIndex`): one front end, one answer.
 """
 
 from __future__ import annotations
@@ -18,7 +17,9 @@ import functools
 from dataclasses import dataclass
 
 import tree_sitter as ts
-import tree_sitter_javascript as tsj
+
+from v8snap.syntax.scopes import NameIndex
+from v8snap.syntax.tree import LANGUAGE, parse
 
 _QUERY = """
 (call_expression function: (identifier) @fn (#eq? @fn "require")
@@ -27,20 +28,6 @@ _QUERY = """
 (import_statement source: (string) @static)
 (export_statement source: (string) @static)
 """
-
-_FUNCTIONS = frozenset(
-    {
-        "function_declaration",
-        "function_expression",
-        "function",
-        "arrow_function",
-        "method_definition",
-        "generator_function",
-        "generator_function_declaration",
-    }
-)
-_SCOPES = frozenset({"program", "statement_block", "class_body", "switch_body"})
-
 
 @dataclass(frozen=True)
 class ParsedModule:
@@ -59,13 +46,16 @@ class ParsedModule:
 
 
 @functools.cache
-def _language() -> ts.Language:
-    return ts.Language(tsj.language())
+def _query() -> ts.Query:
+    return ts.Query(LANGUAGE, _QUERY)
 
 
 @functools.cache
-def _query() -> ts.Query:
-    return ts.Query(_language(), _QUERY)
+def _names_query() -> ts.Query:
+    return ts.Query(
+        LANGUAGE,
+        "[(identifier) (shorthand_property_identifier) (shorthand_property_identifier_pattern)] @id",
+    )
 
 
 def _literal(node: ts.Node) -> str | None:
@@ -80,44 +70,10 @@ def _literal(node: ts.Node) -> str | None:
     return text[1:-1] if len(text) >= 2 else None
 
 
-def _declares_require(node: ts.Node) -> bool:
-    """Whether ``node`` (a function or a scope) declares a binding named ``require`` directly."""
-    if node.type in _FUNCTIONS:
-        params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-        if params is None:
-            return False
-        if params.type == "identifier":
-            return params.text == b"require"
-        return any(_binds_require(p) for p in params.named_children)
-    for child in node.named_children:
-        if child.type in ("lexical_declaration", "variable_declaration"):
-            for decl in child.named_children:
-                name = decl.child_by_field_name("name")
-                if name is not None and name.type == "identifier" and name.text == b"require":
-                    return True
-        elif child.type == "function_declaration":
-            name = child.child_by_field_name("name")
-            if name is not None and name.text == b"require":
-                return True
-    return False
-
-
-def _binds_require(param: ts.Node) -> bool:
-    if param.type == "identifier":
-        return param.text == b"require"
-    if param.type == "assignment_pattern":
-        left = param.child_by_field_name("left")
-        return left is not None and left.type == "identifier" and left.text == b"require"
-    return False
-
-
-def _shadowed(call: ts.Node) -> bool:
-    node = call.parent
-    while node is not None:
-        if (node.type in _FUNCTIONS or node.type in _SCOPES) and _declares_require(node):
-            return True
-        node = node.parent
-    return False
+def _require_index(root: ts.Node) -> NameIndex:
+    """Every occurrence of the name ``require`` in the file, for scope resolution."""
+    ids = ts.QueryCursor(_names_query()).captures(root).get("id", [])
+    return NameIndex({"require": [n for n in ids if n.text == b"require"]})
 
 
 def _has_esm_syntax(root: ts.Node) -> bool:
@@ -153,13 +109,18 @@ def parse_source(source: bytes) -> ParsedModule:
         The specifiers in source order (duplicates removed), whether the file looks like ESM, and whether
         it has syntax errors.
     """
-    tree = ts.Parser(_language()).parse(source)
+    tree = parse(source)
     found: list[tuple[int, str]] = []
+    index: NameIndex | None = None
     for _pattern, captures in ts.QueryCursor(_query()).matches(tree.root_node):
         for name in ("require", "dynamic", "static"):
             for node in captures.get(name, []):
-                if name == "require" and node.parent is not None and _shadowed(node.parent):
-                    continue
+                if name == "require" and node.parent is not None:
+                    index = index or _require_index(tree.root_node)
+                    callee = node.parent.parent  # arguments -> call_expression
+                    fn = callee.child_by_field_name("function") if callee is not None else None
+                    if fn is not None and index.resolve("require", fn) is not None:
+                        continue  # a binding of the file's own, not the module wrapper's require
                 text = _literal(node)
                 if text:
                     found.append((node.start_byte, text))

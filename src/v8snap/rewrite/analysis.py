@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import tree_sitter as ts
 
-from v8snap.rewrite.syntax import FUNCTION_TYPES, string_value, text, unparen
+from v8snap.syntax.tree import FUNCTION_TYPES, string_value, text, unparen
 
 WRAPPER_PARAMS = frozenset({"exports", "module", "require", "__filename", "__dirname"})
 """Parameters of the CommonJS module wrapper the blueprint puts around every module."""

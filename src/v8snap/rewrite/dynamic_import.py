@@ -20,7 +20,7 @@ import re
 
 from tree_sitter import Node
 
-from v8snap.rewrite.syntax import parse
+from v8snap.syntax.tree import parse
 
 #: The global the rewrite calls (defined by ``js/prelude/registry.js``, answered by the loader).
 IMPORT_HOOK = "__v8snap_import"

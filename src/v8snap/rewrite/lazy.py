@@ -48,9 +48,9 @@ from v8snap.rewrite.model import (
     RewriteKind,
     RewriteResult,
 )
-from v8snap.rewrite.scopes import NameIndex, Occurrence
 from v8snap.rewrite.splice import Splicer
-from v8snap.rewrite.syntax import (
+from v8snap.syntax.scopes import NameIndex, Occurrence
+from v8snap.syntax.tree import (
     FUNCTION_TYPES,
     LANGUAGE,
     ancestors,

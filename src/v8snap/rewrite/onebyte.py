@@ -26,7 +26,7 @@ import re
 
 import tree_sitter as ts
 
-from v8snap.rewrite.syntax import LANGUAGE, parse
+from v8snap.syntax.tree import LANGUAGE, parse
 
 _WIDE_CHAR = re.compile(rb"[\xc4-\xf4][\x80-\xbf]+")
 """One UTF-8 encoded character above U+00FF (lead bytes 0xC4.. encode U+0100 and up)."""

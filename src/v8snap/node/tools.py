@@ -1,5 +1,5 @@
-"""npm tools the ES module conversion runs in node: esbuild (syntax) and cjs-module-lexer (node's rules
-for the named exports of a CommonJS module imported from ESM).
+"""npm tools the ES module conversion (apps and the embedding API) runs in node: esbuild (syntax) and
+cjs-module-lexer (node's rules for the named exports of a CommonJS module imported from ESM).
 
 Both install once per version into ``$V8SNAP_CACHE_DIR/tools/<name>-<version>`` with the npm bundled next to
 our node (:func:`v8snap.node.npm.npm_tool`); the embedding API converts with the same esbuild.

@@ -13,7 +13,7 @@ from typing import Literal
 
 import tree_sitter as ts
 
-from v8snap.rewrite.syntax import BLOCK_TYPES, FUNCTION_TYPES, PATTERN_TYPES, ancestors
+from v8snap.syntax.tree import BLOCK_TYPES, FUNCTION_TYPES, PATTERN_TYPES, ancestors
 
 Role = Literal["bind", "ref", "shorthand", "write"]
 
