@@ -14,13 +14,18 @@ from v8snap.config import SnapshotConfig
 
 pytestmark = pytest.mark.real
 
+# An ES module with top-level await stays on disk (TOP_LEVEL_AWAIT): node's loader compiles it, at run time.
 _INDEX = (
-    "const m = require('./esm.mjs');\n"  # an ES module stays on disk: node's loader compiles it
-    "console.log(m.where());\n"
-    "console.log(JSON.stringify(Object.keys(require.cache).map((f) => require('path').basename(f))));\n"
-    "console.log(Object.keys(process.env).filter((k) => /COMPILE_CACHE|V8SNAP/.test(k)).join());\n"
+    "import('./esm.mjs').then((m) => {\n"
+    "  console.log(m.where());\n"
+    "  console.log(JSON.stringify(Object.keys(require.cache).map((f) => require('path').basename(f))));\n"
+    "  console.log(Object.keys(process.env).filter((k) => /COMPILE_CACHE|V8SNAP/.test(k)).join());\n"
+    "});\n"
 )
-_ESM = "export function where() {\n  return new Error('here').stack.split('\\n').slice(0, 3).join('|');\n}\n"
+_ESM = (
+    "export function where() {\n  return new Error('here').stack.split('\\n').slice(0, 3).join('|');\n}\n"
+    "await Promise.resolve();\n"
+)
 _DEBUG = {"NODE_DEBUG_NATIVE": "COMPILE_CACHE"}
 
 
