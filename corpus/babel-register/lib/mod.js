@@ -1,0 +1,2 @@
+const helper = (o) => o?.a?.b ?? 'none';
+exports.f = function f(o) { return `v=${helper(o)}`; };

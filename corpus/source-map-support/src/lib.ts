@@ -1,0 +1,4 @@
+export function fail(): never {
+  // comment
+  throw new Error("mapped");
+}

@@ -1,0 +1,3 @@
+export function greet(n: string): string {
+  return `hi ${n}`;
+}
