@@ -47,7 +47,7 @@ def test_meta_round_trip_keeps_the_documented_json_names(tmp_path: Path) -> None
     path = tmp_path / "snapshot-meta.json"
     _meta().write(path)
     raw = json.loads(path.read_text())
-    assert raw["schema"] == 1 and raw["blob"] == {"sha256": "cd" * 32, "size": 1234}
+    assert raw["schema"] == 2 and raw["blob"] == {"sha256": "cd" * 32, "size": 1234}
     assert {"deferredHashFile", "deferredHash", "staleFiles", "timingsMs"} <= set(raw)
     assert raw["modules"]["./a.js"] == {"verdict": "healthy", "sha256": "01" * 32}
     assert raw["modules"]["./b.js"]["reason"]["code"] == "ENV_READ"
@@ -56,19 +56,21 @@ def test_meta_round_trip_keeps_the_documented_json_names(tmp_path: Path) -> None
     assert back.reasons() == {"./b.js": Violation("./b.js", "ENV_READ", "HOME")}
 
 
-def test_meta_without_schema_is_version_1(tmp_path: Path) -> None:
+def test_meta_without_schema_is_the_untyped_version_1(tmp_path: Path) -> None:
+    """Metas written before the typed records have no ``schema``: version 1, read as "rebuild"."""
     path = tmp_path / "snapshot-meta.json"
     _meta().write(path)
     raw = json.loads(path.read_text())
     del raw["schema"]
     path.write_text(json.dumps(raw))
-    assert SnapshotMeta.read(path).healthy == ["./a.js"]
+    with pytest.raises(MetaSchemaError, match=r"schema 1.*rebuild"):
+        SnapshotMeta.read(path)
 
 
 @pytest.mark.parametrize(
     "edit",
     [
-        lambda d: d.update(schema=2),
+        lambda d: d.update(schema=3),
         lambda d: d.pop("fingerprint"),
         lambda d: d["modules"]["./a.js"].update(verdict="sick"),
         lambda d: d["blob"].update(size="big"),

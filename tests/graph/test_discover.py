@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,10 +77,8 @@ def test_basic_app_resolutions(node: Path, fixture_app: App) -> None:
 
 def test_server_trace_stops_at_its_first_listen(node: Path, fixture_app: App) -> None:
     root = fixture_app("graph-server")
-    start = time.perf_counter()
     run = trace_app(root, root / "server.js", node=node, args=[], timeout=20, until="listen")
-    assert time.perf_counter() - start < 5
-    assert run.reason == "listen"
+    assert run.reason == "listen"  # stopped at the listen, not at the 20 s time limit
     graph = discover_graph(root, node=node, timeout=20, until="listen")
     assert list(graph.modules) == ["./server.js", "./handler.js"]
     assert "./late.js" not in graph.modules  # required 3 s later
@@ -89,9 +86,8 @@ def test_server_trace_stops_at_its_first_listen(node: Path, fixture_app: App) ->
 
 def test_trace_time_limit_and_until_module(node: Path, fixture_app: App) -> None:
     root = fixture_app("graph-server")
-    start = time.perf_counter()
     run = trace_app(root, root / "server.js", node=node, args=[], limit=1.0)
-    assert run.reason == "time-limit" and time.perf_counter() - start < 5
+    assert run.reason == "time-limit"
     assert [r.resolved for r in run.records if r.via == "require"][-1] == str(root / "handler.js")
     run = trace_app(root, root / "server.js", node=node, args=[], until="handler.js")
     assert run.reason == "module" and "listening" not in run.stdout
@@ -220,10 +216,8 @@ def test_child_processes_do_not_clobber_the_trace(node: Path, tmp_path: Path) ->
 
 def test_hanging_app_times_out(node: Path, tmp_path: Path) -> None:
     (tmp_path / "index.js").write_text("for (;;) {}")
-    start = time.perf_counter()
     with pytest.raises(GraphError, match="did not finish"):
         discover_graph(tmp_path, node=node, timeout=1.5)
-    assert time.perf_counter() - start < 10
 
 
 def test_killed_app_produces_no_trace(node: Path, tmp_path: Path) -> None:

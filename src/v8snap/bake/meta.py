@@ -20,8 +20,9 @@ from v8snap.kinds import Mode, Strategy
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.util import atomic_write_bytes
 
-#: Version of the snapshot-meta.json layout. Metas without the field are version 1 (the same layout).
-META_SCHEMA = 1
+#: Version of the snapshot-meta.json layout. Metas without the field are version 1 (before the typed
+#: records: flat blob fields, untyped modules and strategy); 2 is the layout of :class:`SnapshotMeta`.
+META_SCHEMA = 2
 
 
 class MetaSchemaError(ValueError):
@@ -48,7 +49,8 @@ class FileStamp(msgspec.Struct, frozen=True):
 
 
 def stat_stamp(st: os.stat_result) -> list[int | float]:
-    """``[size, mtimeMs, ino]`` exactly as node's ``fs.statSync`` reports them (loader.js ``staleReason``).
+    """``[size, mtimeMs, ino]`` exactly as node's ``fs.statSync`` reports them (``staleReason`` in
+    js/loader/freshness.js).
 
     ``mtimeMs`` is computed as node computes it (``sec * 1e3 + nsec / 1e6``, one double), so the loader
     compares with ``!==``; an inode above 2**53 is the double node holds.
@@ -59,7 +61,8 @@ def stat_stamp(st: os.stat_result) -> list[int | float]:
 
 
 def stale_file_problems(files: dict[str, list[int | float]]) -> list[str]:
-    """loader.js ``staleReason``'s file rule in Python (``v8snap verify``): each file changed or gone."""
+    """The file rule of ``staleReason`` (js/loader/freshness.js) in Python (``v8snap verify``): each file
+    changed or gone."""
     out = []
     for file, stamp in files.items():
         try:

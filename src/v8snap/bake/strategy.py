@@ -48,7 +48,7 @@ def code_cache_dir(blob_dir: Path) -> Path:
     """Create ``blob_dir/compile-cache`` (mode 0700, owned by this user; :func:`v8snap.util.private_dir`).
 
     Node's compile cache lives there for both strategies that use it: ``compile-cache`` (the preload) and
-    ``snapshot``, where the loader (js/loader.js ``enableCodeCache``) enables it for what still loads from
+    ``snapshot``, where the loader (js/loader/code-cache.js) enables it for what still loads from
     disk, and only when the directory is this user's and nobody else can write it. Returns the directory.
     """
     return private_dir(blob_dir / "compile-cache")

@@ -11,7 +11,7 @@ const Module = require('module');
 const dir = process.env.V8SNAP_COMPILE_CACHE;
 delete process.env.V8SNAP_COMPILE_CACHE;
 // Only a directory of this user that nobody else can write (a planted cache entry would be code); the
-// build creates it 0700 (bake/strategy.py code_cache_dir). loader.js enableCodeCache has the same rule.
+// build creates it 0700 (bake/strategy.py code_cache_dir). loader/code-cache.js has the same rule.
 if (dir && !process.env.NODE_COMPILE_CACHE && typeof Module.enableCompileCache === 'function') {
   const st = require('fs').lstatSync(dir, { throwIfNoEntry: false });
   if (st && st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o022) === 0) {

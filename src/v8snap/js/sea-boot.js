@@ -1,5 +1,5 @@
 // @ts-check
-// v8snap single executable: start-up inside the SEA (`v8snap sea`, issue 14). Called once by loader.js
+// v8snap single executable: start-up inside the SEA (`v8snap sea`, issue 14). Called once by loader/main.js
 // runMain before the app starts; returns false outside a single executable (nothing changes then).
 //
 // - Refuses, with one line and exit 1, a machine the snapshot was not built for (the fingerprint: node

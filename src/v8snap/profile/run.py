@@ -35,7 +35,7 @@ from v8snap.bake.launcher import launcher_name
 from v8snap.bake.meta import SnapshotMeta
 from v8snap.bake.output import run_app
 from v8snap.config import SnapshotConfig
-from v8snap.errors import NodeProcessError, NoSnapshotError, V8SnapError
+from v8snap.errors import NodeProcessError, NoSnapshotError, SnapshotStaleError, V8SnapError
 from v8snap.util import atomic_move, node_error_excerpt, private_dir
 
 #: Environment variable that turns the loader's marks on (js/loader/profile-marks.js).
@@ -175,7 +175,10 @@ def profile_app(
     """
     if not cfg.blob_path.is_file() or not cfg.meta_path.is_file():
         raise NoSnapshotError(f"{cfg.app_root} has no snapshot yet", hint="build it first: v8snap build")
-    strategy = str(SnapshotMeta.read(cfg.meta_path).strategy.chosen)
+    try:
+        strategy = str(SnapshotMeta.read(cfg.meta_path).strategy.chosen)
+    except (OSError, ValueError) as exc:  # malformed or another schema: the last build cannot be read
+        raise SnapshotStaleError(f"the last build in {cfg.out_dir} cannot be read: {exc}") from None
     root = cfg.app_root
     work = private_dir(cfg.out_dir / "profile")
     empty = empty_blob(node, work)

@@ -31,7 +31,8 @@ def render_report(data: dict[str, object], *, node: Path | None = None) -> str:
     page = resources.files("v8snap.report").joinpath("page.html").read_text(encoding="utf-8")
     # JSON inside <script type="application/json">: no "<" may end the element; "\u003c" parses back to "<".
     blob = json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
-    return page.replace("/*@@DATA@@*/", blob, 1).replace("/*@@ECHARTS@@*/", echarts_script(node), 1)
+    # The library first: app data that happens to hold a marker must not receive it.
+    return page.replace("/*@@ECHARTS@@*/", echarts_script(node), 1).replace("/*@@DATA@@*/", blob, 1)
 
 
 def write_report(out_dir: Path, root: Path, *, node: Path | None = None) -> Path:

@@ -1,13 +1,13 @@
 // @ts-check
 // v8snap ES module serving: converted ES modules of the registry (js/prelude/esm-registry.js) answer node's own ESM
 // loader at run time, through its synchronous module hooks (`module.registerHooks`, node >= 22.15 / 23.5).
-// Installed by loader.js after deserialization (hook point in runtime.install).
+// Installed by loader/hooks.js after deserialization (hook point in runtime.install).
 //
 // An `import` from a module on disk, an `import()` at run time (the blob's own import() calls reach node's
-// loader through loader.js's thunks) and the ESM entry itself load a registry ES module as a small facade
+// loader through loader/hooks.js's thunks) and the ESM entry itself load a registry ES module as a small facade
 // module: it takes the instance initialized in the blob (healthy) or runs its definition once (deferred),
 // when node evaluates the facade -- the place node would have evaluated the module -- and exports its names.
-// require(esm) goes through the CommonJS require hook (loader.js) to the same instance. Export names are
+// require(esm) goes through the CommonJS require hook (loader/hooks.js) to the same instance. Export names are
 // known at build time (v8snap.esm.convert), so nothing runs while node links.
 // Across the facade, bindings are the values at the end of the module's evaluation (inside the blob they
 // are live); a URL with a query or fragment is another module instance for node, and loads from disk.
@@ -17,9 +17,10 @@
 
 /**
  * @param {V8snapState} state prelude/state.js state (config.esm: key -> export names)
- * @param {any} runtime loader.js runtime (loadKey)
+ * @param {any} runtime loader/runtime.js runtime (loadKey)
+ * @param {{hooked: (key: string) => boolean}} userHooks the app's require hooks (loader/user-hooks.js)
  */
-function __v8snap_esmServe(state, runtime) {
+function __v8snap_esmServe(state, runtime, userHooks) {
   'use strict';
   const nodeRequire = state.realRequire; // the builder's require (js/README.md)
   const Module = nodeRequire('module');
@@ -85,7 +86,8 @@ function __v8snap_esmServe(state, runtime) {
         return { format: 'module', source: 'export default (s) => import.meta.resolve(s);', shortCircuit: true };
       }
       const key = runtime.enabled === false ? null : keyOf(url);
-      if (key === null) return nextLoad(url, context);
+      // An app's own hooks (module.registerHooks, a require hook) see the file, as in a plain run.
+      if (key === null || (userHooks && userHooks.hooked(key))) return nextLoad(url, context);
       return { format: 'module', source: facade(key), shortCircuit: true };
     },
   });

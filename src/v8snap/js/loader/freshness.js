@@ -14,7 +14,7 @@ function __v8snap_freshness(shared) {
 
   // Cheap checks that the blob still matches the app: the node binary, and every file baked into the blob,
   // node_modules included (one stat each: size, mtime, inode; ~0.5 ms for 1,000 files). The recorded
-  // [size, mtimeMs, ino] are what fs.statSync reports (doctor/meta.py stat_stamp), compared exactly.
+  // [size, mtimeMs, ino] are what fs.statSync reports (bake/meta.py stat_stamp), compared exactly.
   // The full check (sha256) is `v8snap verify`.
   function staleReason() {
     const check = config.staleCheck || {};

@@ -45,7 +45,7 @@ function __v8snap_hooks(shared, serve) {
       return origResolveFilename.apply(this, arguments);
     };
     // v8snap-esm: registry ES modules answer node's ESM loader (loader/esm-hooks.js).
-    __v8snap_esmServe(state, runtime);
+    __v8snap_esmServe(state, runtime, userHooks);
     // Only then: our own module.registerHooks call above is not an app's require hook.
     userHooks.watch();
   };

@@ -41,7 +41,7 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
 };
 /**
  * node:module for converted ES modules. Its common use at load, `createRequire(import.meta.url)`, gives at
- * build time the module's registry require (prelude.js makeRequire: what the trace saw it require is in
+ * build time the module's registry require (prelude/require.js makeRequire: what the trace saw it require is in
  * the resolver map; anything else is a violation); any other use at build time is BUILTIN_UNSUPPORTED, as
  * for CommonJS. After deserialization every name is node's own (createRequire included).
  * @param {string[]} names keys of node:module (listed at build time by js/esm/convert.js)

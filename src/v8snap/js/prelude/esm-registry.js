@@ -38,7 +38,7 @@ function __v8snap_esmAttach(state) {
     if (!kids.includes(target)) kids.push(target);
     return Promise.resolve(__v8snap_esm.byFile.get(state.filenameOf(target)) || __v8snap_esm.namespaces.get(ex) || ex);
   };
-  // Definitions compiled apart (prelude.js __v8snap_source) see globals only; not enumerable, as
+  // Definitions compiled apart (prelude/source.js __v8snap_source) see globals only; not enumerable, as
   // __v8snap_import: apps that list globals see what a plain run has.
   Object.defineProperty(globalThis, '__v8snap_esm', { value: __v8snap_esm, configurable: true, writable: true });
 }

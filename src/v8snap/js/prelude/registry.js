@@ -95,19 +95,26 @@ function __v8snap_registry(state) {
 
   state.makeRequire = (key) => __v8snap_makeRequire(state, key);
 
+  // Initialize one module; an error that recorded no violation becomes one (classified, frame mapped).
+  // Returns how many violations there were before (the builder's and the verifier's loops report the new).
+  state.initOne = function initOne(key) {
+    const before = state.violations.length;
+    try {
+      state.instantiate(key);
+    } catch (err) {
+      if (state.violations.length === before) {
+        const { code, detail } = state.classifyError(err);
+        state.violations.push({ key, code, detail, stack: state.mapStack(err && err.stack) });
+      }
+    }
+    return before;
+  };
+
   state.initAll = function initAll(onEvent) {
     for (const key of config.order) {
       if (state.records[key] || state.tainted.has(key)) continue;
       if (onEvent) onEvent({ event: 'start', key });
-      const before = state.violations.length;
-      try {
-        state.instantiate(key);
-      } catch (err) {
-        if (state.violations.length === before) {
-          const { code, detail } = state.classifyError(err);
-          state.violations.push({ key, code, detail, stack: state.mapStack(err && err.stack) });
-        }
-      }
+      const before = state.initOne(key);
       if (onEvent) {
         for (const v of state.violations.slice(before)) onEvent({ event: 'violation', ...v });
       }

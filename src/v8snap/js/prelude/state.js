@@ -74,6 +74,7 @@
  * @property {(name: string) => any} builtin
  * @property {(fromKey: string, request: string) => string | undefined} lookup
  * @property {(key: string) => any} instantiate
+ * @property {(key: string) => number} initOne instantiate, recording an unrecorded error as a violation
  * @property {(key: string) => Function} makeRequire
  * @property {(onEvent: ((ev: object) => void) | null) => void} initAll
  * @property {(key: string, spec: any, options: any) => Promise<any> | null} esmImportAtBuild import() of a

@@ -43,15 +43,7 @@ function verify(worker, nodeRequire, msg) {
     for (const key of keys) {
       if (state.records[key]) continue;
       current = key;
-      const before = state.violations.length;
-      try {
-        state.instantiate(key);
-      } catch (err) {
-        if (state.violations.length === before) {
-          const { code, detail } = state.classifyError(err);
-          state.violations.push({ key, code, detail, stack: mapper(err && err.stack) });
-        }
-      }
+      state.initOne(key); // state.mapStack is `mapper` here
     }
   };
   try {
