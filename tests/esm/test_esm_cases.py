@@ -26,6 +26,8 @@ UNTRACED = {"error-at-import.js"}
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
     app = tmp_path_factory.mktemp("esm") / "esm-cases"
     shutil.copytree(FIXTURE, app)
+    # Two hand-written packages (no registry has them): installed as node_modules of the copy.
+    shutil.copytree(FIXTURE / "packages", app / "node_modules")
     trace = tuple((c,) for c in CASES if c not in UNTRACED)
     return app, build_app(SnapshotConfig(app, trace_args=trace))
 

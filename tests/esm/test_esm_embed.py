@@ -12,7 +12,7 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "esm-cases"
 
 
 def test_esm_only_npm_package_in_a_library_snapshot(tmp_path: Path) -> None:
-    shutil.copytree(FIXTURE / "node_modules", tmp_path / "node_modules")
+    shutil.copytree(FIXTURE / "packages", tmp_path / "node_modules")
     (tmp_path / "package.json").write_text('{"name": "host"}')
     snap = SnapshotBuilder(BuilderOptions(node_modules_root=tmp_path)).with_npm_package("esm-only").finish()
     with Runtime(RuntimeOptions(startup_snapshot=snap)) as rt:
