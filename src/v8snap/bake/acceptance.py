@@ -325,17 +325,22 @@ class OutputCheck:
 
     def difference(self, blob: Path) -> str | None:
         """Run the app from ``blob`` and describe how it differs from the plain runs, or None."""
+        cmd = [str(self.node), "--snapshot-blob", str(blob), "--", *self.args]
+        return self.command_difference(cmd, "the run from the blob")
+
+    def command_difference(self, cmd: list[str], what: str) -> str | None:
+        """Run ``cmd`` (the app started another way: from a blob, a single executable) and describe how
+        its output differs from the plain runs, or None; ``what`` names it in the time-out message."""
         if self.skip_reason() is not None:
             return None
-        cmd = [str(self.node), "--snapshot-blob", str(blob), "--", *self.args]
-        snap = run_app(cmd, self.cwd, self.timeout)
-        self.last = snap
-        if snap.timed_out:
-            return f"the run from the blob did not finish in {self.timeout:.0f} s (plain runs did)"
-        diff = self._judge(snap)
+        run = run_app(cmd, self.cwd, self.timeout)
+        self.last = run
+        if run.timed_out:
+            return f"{what} did not finish in {self.timeout:.0f} s (plain runs did)"
+        diff = self._judge(run)
         while diff is not None and len(self.plain) < self.max_plain:
             self._plain_run()
-            diff = self._judge(snap)
+            diff = self._judge(run)
         return diff
 
     def masked(self) -> list[str]:

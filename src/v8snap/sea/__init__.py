@@ -27,7 +27,6 @@ from pathlib import Path
 from v8snap.bake.acceptance import OutputCheck
 from v8snap.bake.app import snapshot_graph
 from v8snap.bake.meta import SnapshotMeta
-from v8snap.bake.output import run_app
 from v8snap.blueprint import Blueprint
 from v8snap.blueprint.assemble import SNAPSHOT_KINDS, assemble
 from v8snap.blueprint.printer import Printer
@@ -264,24 +263,6 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
         )
 
 
-class _ExecutableCheck(OutputCheck):
-    """The build's output check (plain runs, a mask of what varies between them) applied to the executable."""
-
-    def executable_difference(self, binary: Path) -> str | None:
-        """Run ``binary`` with the trace command's args; how it differs from the plain runs, or None."""
-        if self.skip_reason() is not None:
-            return None
-        run = run_app([str(binary), *self.args], self.cwd, self.timeout)
-        self.last = run
-        if run.timed_out:
-            return f"the executable did not finish in {self.timeout:.0f} s (plain runs did)"
-        diff = self._judge(run)
-        while diff is not None and len(self.plain) < self.max_plain:
-            self._plain_run()
-            diff = self._judge(run)
-        return diff
-
-
 def _check_output(
     node: Path,
     binary: Path,
@@ -300,11 +281,11 @@ def _check_output(
     """
     checked = []
     for args in trace_args:
-        check = _ExecutableCheck(node, entry, args, root, timeout=timeout, progress=say)
+        check = OutputCheck(node, entry, args, root, timeout=timeout, progress=say)
         if check.skip_reason() is not None:
             continue
         say(f"checking the executable's output on `{' '.join(args) or '(no args)'}`")
-        diff = check.executable_difference(binary)
+        diff = check.command_difference([str(binary), *check.args], "the executable")
         if diff is not None:
             raise SnapshotBuildError(
                 f"the single executable's output differs from the plain run on "
