@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,24 +183,6 @@ class Assembly:
     verbatim: dict[str, str]
 
 
-SOURCE_MAP_COMMENT = re.compile(r"/[*/][#@]\s+sourceMappingURL=\S")
-"""A source map magic comment, the form node's ``--enable-source-maps`` looks for."""
-
-
-def source_mapped(bp: Blueprint) -> list[str]:
-    """Registry keys whose file carries a ``sourceMappingURL`` comment.
-
-    With source maps enabled (``--enable-source-maps``, ``process.setSourceMapsEnabled(true)``) node maps
-    stack frames of such a module only if it compiled the file itself, so the loader leaves these modules to
-    node then (docs/limits.md, "Source maps").
-    """
-    out = []
-    for key, info in bp.graph.modules.items():
-        if info.kind == "cjs" and SOURCE_MAP_COMMENT.search(read_source(info.path)):
-            out.append(key)
-    return out
-
-
 def assemble_script(bp: Blueprint) -> str:
     """Return the snapshot script text for ``bp`` (see :func:`assemble`)."""
     return assemble(bp).text
@@ -253,7 +234,9 @@ def assemble(bp: Blueprint) -> Assembly:
         "assume": bp.assume,
         "warmup": list(bp.warmup),
         "staleCheck": bp.stale_check,
-        "sourceMapped": source_mapped(bp),
+        # With source maps enabled node maps the frames only of modules it compiled itself: the loader
+        # leaves these to node then (docs/limits.md, "Source maps").
+        "sourceMapped": [k for k, m in graph.modules.items() if m.kind == "cjs" and m.source_mapped],
         # v8snap-esm: export names of the registry's ES modules (js/loader/esm-hooks.js)
         "esm": {k: list(c.names) for k, c in graph.esm.items() if k in bp.healthy},
         "esmImports": dynamic_imports(graph),

@@ -295,6 +295,7 @@ def discover_graph(
             imports=item.parsed.specifiers if item.parsed else (),
             resolved=resolved,
             load_order=index if index < traced_count else -1,
+            source_mapped=item.parsed.source_mapped if item.parsed else False,
         )
         modules[info.key] = info
 

@@ -26,6 +26,7 @@ class DepsInput(msgspec.Struct, kw_only=True, rename="camel"):
     imports: list[str] = msgspec.field(default_factory=list)
     resolved: dict[str, str] = msgspec.field(default_factory=dict)
     load_order: int = -1
+    source_mapped: bool = False
 
 
 class DepsDoc(msgspec.Struct, kw_only=True):
@@ -63,6 +64,8 @@ class ModuleInfo:
         resolved: specifier -> module key (a module in the app), ``"node:<name>"`` for a built-in,
             or ``""`` when the resolver could not resolve it (missing dependency, dynamic path).
         load_order: position in the trace run's load order (0 = entry), or -1 if only found statically.
+        source_mapped: it carries a ``sourceMappingURL`` comment (:attr:`v8snap.graph.parse.ParsedModule
+            .source_mapped`); with source maps enabled the loader leaves it to node.
     """
 
     key: str
@@ -72,6 +75,7 @@ class ModuleInfo:
     imports: tuple[str, ...] = ()
     resolved: dict[str, str] = field(default_factory=dict)
     load_order: int = -1
+    source_mapped: bool = False
 
     @property
     def format(self) -> str:
@@ -146,6 +150,7 @@ class ModuleGraph:
                     imports=list(m.imports),
                     resolved=dict(m.resolved),
                     load_order=m.load_order,
+                    source_mapped=m.source_mapped,
                 )
                 for k, m in self.modules.items()
             },
@@ -165,6 +170,7 @@ class ModuleGraph:
                 imports=tuple(m.imports),
                 resolved=dict(m.resolved),
                 load_order=m.load_order,
+                source_mapped=m.source_mapped,
             )
             for k, m in doc.inputs.items()
         }

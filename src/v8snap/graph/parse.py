@@ -14,12 +14,16 @@ the snapshot printer's (:class:`v8snap.syntax.scopes.NameIndex`): one front end,
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import tree_sitter as ts
 
 from v8snap.syntax.scopes import NameIndex
 from v8snap.syntax.tree import LANGUAGE, parse
+
+SOURCE_MAP_COMMENT = re.compile(rb"/[*/][#@]\s+sourceMappingURL=\S")
+"""A source map magic comment, as node's ``--enable-source-maps`` finds it."""
 
 _QUERY = """
 (call_expression function: (identifier) @fn (#eq? @fn "require")
@@ -38,11 +42,14 @@ class ParsedModule:
         has_esm_syntax: the file has top-level ``import``/``export`` statements or uses ``import.meta``
             (Node then treats an ambiguous ``.js`` file as ESM).
         has_errors: tree-sitter found syntax errors (the specifiers found are still reported).
+        source_mapped: the file carries a source map magic comment (``//# sourceMappingURL=...``), the
+            form node's ``--enable-source-maps`` looks for (docs/limits.md, "Source maps").
     """
 
     specifiers: tuple[str, ...]
     has_esm_syntax: bool
     has_errors: bool
+    source_mapped: bool = False
 
 
 @functools.cache
@@ -126,4 +133,5 @@ def parse_source(source: bytes) -> ParsedModule:
                     found.append((node.start_byte, text))
     found.sort()
     specifiers = tuple(dict.fromkeys(text for _pos, text in found))
-    return ParsedModule(specifiers, _has_esm_syntax(tree.root_node), tree.root_node.has_error)
+    mapped = SOURCE_MAP_COMMENT.search(source) is not None
+    return ParsedModule(specifiers, _has_esm_syntax(tree.root_node), tree.root_node.has_error, mapped)
