@@ -30,12 +30,24 @@ function __v8snap_userHooks(shared) {
     return '.js';
   }
 
+  const extKeys = Object.keys(nodeLoader.ext);
+  // node's own extension handlers all in place and none added: no per-file extension lookup (the
+  // common case, on the path of every module the snapshot serves).
+  function extensionsAsBuilt() {
+    const ext = Module._extensions;
+    for (let i = 0; i < extKeys.length; i++) {
+      if (ext[extKeys[i]] !== nodeLoader.ext[extKeys[i]]) return false;
+    }
+    return Object.keys(ext).length === extKeys.length;
+  }
+
   /** @param {string} key a registry key: true when node must load it instead of the snapshot */
   function hooked(key) {
     if (sourceMapped.has(key) && process.sourceMapsEnabled) return true;
     if (syncHooks || Module.prototype._compile !== nodeLoader.compile || Module.wrap !== nodeLoader.wrap) {
       return true;
     }
+    if (extensionsAsBuilt()) return false;
     const ext = extensionOf(state.filenameOf(key));
     return Module._extensions[ext] !== nodeLoader.ext[ext];
   }
