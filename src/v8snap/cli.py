@@ -207,6 +207,8 @@ def _print_build_notes(report) -> None:  # type: ignore[no-untyped-def]
     if choice.reason:
         how = f"the snapshot cannot run this app: {choice.reason}"
     out.print(f"launcher strategy: [bold]{choice.chosen}[/bold] ({escape(how)})", highlight=False)
+    for name, why in choice.rejected.items():
+        out.print(f"not used: {name}, its output differs from a plain run: {escape(why)}", highlight=False)
     acc = report.acceptance
     out.print(
         f"modules found after the first tick (whole-startup trace): {len(report.later)}", highlight=False

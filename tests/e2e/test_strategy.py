@@ -12,6 +12,7 @@ from tests.e2e.helpers import launcher, run_launcher, run_plain
 from v8snap.bake.app import build_app
 from v8snap.bake.meta import SnapshotMeta, StrategyChoice
 from v8snap.bake.strategy import MARGIN
+from v8snap.bake.timing import Variant
 from v8snap.config import SnapshotConfig
 
 pytestmark = pytest.mark.real
@@ -24,10 +25,12 @@ _PROBE = (
 )
 
 
-def _app(root: Path) -> Path:
+def _app(root: Path, kind: str = "commonjs") -> Path:
+    """A probe app; ``kind`` is its package.json ``type`` (``module``: index.js is an ES module)."""
     root.mkdir(parents=True)
-    (root / "package.json").write_text(json.dumps({"name": root.name, "main": "index.js"}))
-    (root / "index.js").write_text(_PROBE)
+    (root / "package.json").write_text(json.dumps({"name": root.name, "main": "index.js", "type": kind}))
+    head = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n"
+    (root / "index.js").write_text((head if kind == "module" else "") + _PROBE)
     return root
 
 
@@ -47,9 +50,21 @@ def test_measured_choice_is_recorded_and_the_launcher_follows_it(tmp_path: Path,
     assert run_launcher(app, ["--x", "y"]) == plain
 
 
-@pytest.mark.parametrize("strategy", ["plain", "compile-cache", "snapshot"])
-def test_each_strategy_runs_the_app_as_a_plain_run(tmp_path: Path, node: Path, strategy: str) -> None:
-    app = _app(tmp_path / f"forced-{strategy}")
+@pytest.mark.parametrize(
+    ("strategy", "kind"),
+    [
+        ("plain", "commonjs"),
+        ("compile-cache", "commonjs"),
+        ("snapshot", "commonjs"),
+        ("compile-cache", "module"),
+    ],
+)
+def test_each_strategy_runs_the_app_as_a_plain_run(
+    tmp_path: Path, node: Path, strategy: str, kind: str
+) -> None:
+    # kind "module": the preload in APP/.v8snap must load as CommonJS under the app's "type": "module"
+    # (a .js preload there was loaded as an ES module and failed: observed on prettier-app).
+    app = _app(tmp_path / f"forced-{strategy}", kind)
     meta = build_app(SnapshotConfig(app, strategy=strategy)).meta  # type: ignore[arg-type]
     assert meta.strategy == StrategyChoice(strategy, {}, forced=True)
     plain = run_plain(node, app, ["a b", "--flag"])
@@ -59,6 +74,34 @@ def test_each_strategy_runs_the_app_as_a_plain_run(tmp_path: Path, node: Path, s
         own = run_launcher(app, [], {"NODE_COMPILE_CACHE": str(tmp_path / "own")})
         assert own.returncode == 0 and (tmp_path / "own").is_dir(), "the app's own cache wins"
     assert SnapshotMeta.read(app / ".v8snap" / "snapshot-meta.json").strategy.chosen == strategy
+
+
+def test_a_strategy_whose_output_differs_is_not_chosen(tmp_path: Path, node: Path) -> None:
+    from v8snap.bake.strategy import choose_strategy
+
+    app = _app(tmp_path / "rejected")
+    out = app / ".v8snap"
+    out.mkdir()
+    seen: list[tuple[tuple[str, ...], str]] = []
+
+    def differs(args: tuple[str, ...], v: Variant) -> str | None:
+        seen.append((args, v.name))
+        return "exit code 1 from the run, 0 plain" if v.name == "compile-cache" else None
+
+    choice = choose_strategy(
+        node,
+        app / "index.js",
+        out / "none.blob",
+        out,
+        (("x",),),
+        cwd=app,
+        rounds=1,
+        healthy=0,
+        differs=differs,
+    )
+    assert seen == [(("x",), "compile-cache")]  # judged once, before timing; the snapshot was accepted
+    assert choice.chosen == "plain" and set(choice.medians_ms) == {"plain"}
+    assert choice.rejected == {"compile-cache": "`x`: exit code 1 from the run, 0 plain"}
 
 
 def test_strategy_default_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -53,6 +53,8 @@ class Acceptance:
         masked: what the output check ignored because it varies between plain runs.
         skipped: output checks not done, with the reason (a time limit reached).
         skipped_args: the trace commands of ``skipped`` (they never finish: nothing to time either).
+        checks: trace command -> its output check (plain runs made), for judging other ways of starting
+            the app (the strategy choice, a single executable) against the same plain runs.
     """
 
     outcome: BuildOutcome
@@ -60,6 +62,7 @@ class Acceptance:
     masked: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     skipped_args: list[tuple[str, ...]] = field(default_factory=list)
+    checks: dict[tuple[str, ...], OutputCheck] = field(default_factory=dict)
 
 
 def _build(
@@ -328,12 +331,13 @@ class OutputCheck:
         cmd = [str(self.node), "--snapshot-blob", str(blob), "--", *self.args]
         return self.command_difference(cmd, "the run from the blob")
 
-    def command_difference(self, cmd: list[str], what: str) -> str | None:
-        """Run ``cmd`` (the app started another way: from a blob, a single executable) and describe how
-        its output differs from the plain runs, or None; ``what`` names it in the time-out message."""
+    def command_difference(self, cmd: list[str], what: str, env: dict[str, str] | None = None) -> str | None:
+        """Run ``cmd`` (the app started another way: from a blob, a single executable, with the compile
+        cache preload) with ``env`` added and describe how its output differs from the plain runs, or
+        None; ``what`` names it in the time-out message."""
         if self.skip_reason() is not None:
             return None
-        run = run_app(cmd, self.cwd, self.timeout)
+        run = run_app(cmd, self.cwd, self.timeout, env)
         self.last = run
         if run.timed_out:
             return f"{what} did not finish in {self.timeout:.0f} s (plain runs did)"
@@ -383,6 +387,7 @@ def check_app_output(
     probe = workdir / "output-check.blob"
     for args in trace_args:
         check = OutputCheck(node, entry, args, cwd, timeout=timeout, progress=say)
+        acceptance.checks[args] = check
         skip = check.skip_reason()
         if skip is not None:
             acceptance.skipped.append(skip)

@@ -305,6 +305,9 @@ def _choose_strategy(
             timeout=cfg.timeout,
             progress=say,
             healthy=len(healed.state.healthy),
+            differs=lambda args, v: healed.accepted.checks[args].command_difference(v.argv, v.name, v.env)
+            if args in healed.accepted.checks
+            else None,
         )
         timings["strategy"] = (time.perf_counter() - t) * 1000
     else:

@@ -31,6 +31,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from v8snap.bake.strategy import PRELOAD
 from v8snap.config import SnapshotConfig
 from v8snap.node.hugepages import TUNABLES_SH
 from v8snap.util import atomic_write_bytes
@@ -123,7 +124,7 @@ def render_launcher(
 """
         if strategy == "plain":
             return head + f'exec {q(str(node))} {q(str(entry))} "$@"\n'
-        preload, cache = cfg.out_dir / "compile-cache.js", cfg.out_dir / "compile-cache"
+        preload, cache = cfg.out_dir / PRELOAD, cfg.out_dir / "compile-cache"
         return head + (
             f'[ "${{V8SNAP_DISABLE:-}}" = 1 ] && exec {q(str(node))} {q(str(entry))} "$@"\n'
             f"V8SNAP_COMPILE_CACHE={q(str(cache))}\nexport V8SNAP_COMPILE_CACHE\n"

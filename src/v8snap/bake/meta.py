@@ -91,12 +91,14 @@ class StrategyChoice(msgspec.Struct, frozen=True, rename="camel"):
             (``mediansMs``); empty when nothing was measured (forced, or ``--no-measure``).
         forced: chosen by the user (``--strategy``), not by measurement.
         reason: why the snapshot is not an option at all (a node limit the output check met), or ``""``.
+        rejected: strategy -> why it was not timed (its output differed from the plain runs), if any.
     """
 
     chosen: Strategy = Strategy.SNAPSHOT
     medians_ms: dict[str, float] = msgspec.field(default_factory=dict)
     forced: bool = False
     reason: str = ""
+    rejected: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class SnapshotMeta(msgspec.Struct, kw_only=True, rename="camel"):

@@ -7,7 +7,7 @@ build times the three ways of starting the app side by side on its trace command
 the fastest; ``--strategy`` forces one.
 
 - ``snapshot``: ``node --snapshot-blob BLOB -- ARGS`` (the loader serves modules from the blob);
-- ``compile-cache``: ``node --require APP/.v8snap/compile-cache.js ENTRY ARGS``: the preload enables node's
+- ``compile-cache``: ``node --require APP/.v8snap/compile-cache.cjs ENTRY ARGS``: the preload enables node's
   compile cache in ``APP/.v8snap/compile-cache/`` (``module.enableCompileCache``; an app that sets its own
   ``NODE_COMPILE_CACHE`` keeps it) and leaves no trace a plain run would not have;
 - ``plain``: ``node ENTRY ARGS``.
@@ -29,6 +29,10 @@ from v8snap.util import private_dir
 #: The strategies a launcher can run, in preference order (ties go to the earlier one).
 STRATEGIES: tuple[Strategy, ...] = (Strategy.SNAPSHOT, Strategy.COMPILE_CACHE, Strategy.PLAIN)
 
+#: The preload's file name in ``APP/.v8snap``: ``.cjs`` because a ``.js`` file there takes the app's
+#: ``"type": "module"`` from its package.json and fails to load as CommonJS (observed on an ESM app).
+PRELOAD = "compile-cache.cjs"
+
 #: Environment variable the launcher passes the compile cache directory in (the preload removes it).
 CACHE_DIR_ENV = "V8SNAP_COMPILE_CACHE"
 
@@ -39,8 +43,9 @@ MARGIN = 0.03
 
 def compile_cache_preload(out_dir: Path) -> Path:
     """Copy the compile-cache preload into ``out_dir`` (the launcher must not depend on v8snap's install)."""
-    dest = out_dir / "compile-cache.js"
+    dest = out_dir / PRELOAD
     shutil.copyfile(js_path("compile-cache.js"), dest)
+    (out_dir / "compile-cache.js").unlink(missing_ok=True)  # older builds named it so (see PRELOAD)
     return dest
 
 
@@ -58,7 +63,7 @@ def strategy_variants(
     node: Path, entry: Path, blob: Path, out_dir: Path, args: tuple[str, ...]
 ) -> list[Variant]:
     """The three ways of starting the app, as the launcher would run them (same order as STRATEGIES)."""
-    preload = out_dir / "compile-cache.js"
+    preload = out_dir / PRELOAD
     cache = {CACHE_DIR_ENV: str(out_dir / "compile-cache")}
     return [
         Variant("snapshot", [str(node), "--snapshot-blob", str(blob), "--", *args]),
@@ -79,6 +84,7 @@ def choose_strategy(
     timeout: float = 60.0,
     progress: Callable[[str], None] | None = None,
     healthy: int | None = None,
+    differs: Callable[[tuple[str, ...], Variant], str | None] | None = None,
 ) -> StrategyChoice:
     """Time the strategies side by side (alternating rounds) on each trace command; pick the fastest.
 
@@ -94,6 +100,10 @@ def choose_strategy(
         progress: one-line status callback.
         healthy: how many modules the blob initialized at build time; 0: the snapshot cannot win (its
             fixed cost buys nothing: deferred modules still compile and run at startup), not timed.
+        differs: (trace command, variant) -> how that variant's output differs from the plain runs, or
+            None (:meth:`v8snap.bake.acceptance.OutputCheck.command_difference`). The compile-cache
+            variant is judged before it is timed: a start that fails fast must not win (observed: the
+            preload failing to load in an ESM app). The snapshot variant was judged by acceptance.
 
     Returns:
         A :class:`StrategyChoice` with the medians (ms, summed over trace commands): the fastest of the
@@ -105,11 +115,22 @@ def choose_strategy(
     code_cache_dir(out_dir)
     code_cache_dir(blob.parent)  # the candidate blob's loader uses the cache next to it
     totals: dict[str, float] = {s: 0.0 for s in STRATEGIES if s != "snapshot" or healthy != 0}
+    rejected: dict[str, str] = {}
     if not trace_args:
         return StrategyChoice(Strategy.SNAPSHOT, {})
     for args in trace_args:
+        shown = " ".join(args) or "(no args)"
+        for v in strategy_variants(node, entry, blob, out_dir, args):
+            if differs is None or v.name != Strategy.COMPILE_CACHE or v.name not in totals:
+                continue
+            diff = differs(args, v)
+            if diff is not None:
+                rejected[v.name] = f"`{shown}`: {diff}"
+                del totals[v.name]
+                if progress:
+                    progress(f"{v.name}: output of `{shown}` differs from the plain runs ({diff}); not used")
         if progress:
-            progress(f"timing snapshot / compile cache / plain on `{' '.join(args) or '(no args)'}`")
+            progress(f"timing {' / '.join(totals)} on `{shown}`")
         try:
             results = bench_startup(
                 [v for v in strategy_variants(node, entry, blob, out_dir, args) if v.name in totals],
@@ -122,11 +143,11 @@ def choose_strategy(
         except V8SnapError as exc:  # a run that does not finish: nothing to compare, keep the snapshot
             if progress:
                 progress(f"strategy not measured ({exc}); the launcher uses the snapshot")
-            return StrategyChoice(Strategy.SNAPSHOT, {})
+            return StrategyChoice(Strategy.SNAPSHOT, {}, rejected=rejected)
         for r in results:
             totals[r.name] += r.median_ms
     fast = [
         s for s in STRATEGIES if s in totals and (s == "plain" or totals[s] < totals["plain"] * (1 - MARGIN))
     ]
     chosen = min(fast, key=lambda s: (totals[s], STRATEGIES.index(s)))
-    return StrategyChoice(chosen, {k: round(v, 1) for k, v in totals.items()})
+    return StrategyChoice(chosen, {k: round(v, 1) for k, v in totals.items()}, rejected=rejected)

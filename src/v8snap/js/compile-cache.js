@@ -1,6 +1,6 @@
 // @ts-check
 // v8snap compile-cache preload: the launcher's `compile-cache` strategy runs
-//   V8SNAP_COMPILE_CACHE=DIR node --require APP/.v8snap/compile-cache.js ENTRY ARGS
+//   V8SNAP_COMPILE_CACHE=DIR node --require APP/.v8snap/compile-cache.cjs ENTRY ARGS
 // It turns on node's compile cache (module.enableCompileCache, node >= 22.1) in DIR for every module loaded
 // after it, then removes what a plain run would not have: the environment variable, its own
 // `--require` in process.execArgv (child_process.fork passes execArgv on), its entry in require.cache and
