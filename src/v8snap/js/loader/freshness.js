@@ -55,6 +55,25 @@ function __v8snap_freshness(shared) {
     }
     return out;
   }
+  // A terminal fact (prelude/guard-tty.js) of this process: `isatty:<fd>`, `<stream>.<isTTY|columns|rows>`
+  // or `<stream>.<hasColors|getColorDepth>(<numbers>)`. Only a terminal's stream has any of them (node
+  // makes process.stdout a tty.WriteStream exactly when isatty(1)), so a pipe or file answers null from
+  // isatty alone (~1 us) and process.stdout / stderr is made only where a terminal's fact must be read.
+  /** @type {((fd: number) => boolean) | null} */
+  let isatty = null;
+  /** @param {string} name @returns {any} */
+  function ttyFact(name) {
+    isatty ||= nodeRequire('tty').isatty;
+    if (name.startsWith('isatty:')) return isatty(Number(name.slice(7)));
+    const m = /^(stdout|stderr)\.(isTTY|columns|rows|hasColors|getColorDepth)(?:\((.*)\))?$/.exec(name);
+    if (m === null) return undefined; // unknown: does not hold
+    if (!isatty(m[1] === 'stdout' ? 1 : 2)) return null;
+    if (m[2] === 'isTTY') return true;
+    const stream = m[1] === 'stdout' ? process.stdout : process.stderr;
+    if (m[3] === undefined) return stream[m[2]] ?? null;
+    const args = m[3] === '' ? [] : m[3].split(',').map((a) => (a === 'undefined' ? undefined : Number(a)));
+    return stream[m[2]](...args) ?? null;
+  }
   runtime.invalidateStale = function invalidateStale() {
     const failed = [];
     for (const key of Object.keys(state.assumptions)) {
@@ -63,6 +82,7 @@ function __v8snap_freshness(shared) {
         if (kind === 'env') now = process.env[name] === undefined ? null : process.env[name];
         else if (kind === 'argv') now = process.argv;
         else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
+        else if (kind === 'tty') now = ttyFact(name);
         else now = process.cwd();
         if (JSON.stringify(now) !== JSON.stringify(value)) {
           failed.push(key);

@@ -1,7 +1,7 @@
 // @ts-check
 // The hazard guards of the build phase: what a module reads or starts at load time that a blob would
 // bake stale (environment, argv, cwd, exit, clocks, randomness, timers, signal handlers, stdio, terminal).
-/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardBuilderGlobals */
+/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardTty, __v8snap_guardBuilderGlobals */
 /* exported __v8snap_installGuards */
 
 /** @param {V8snapState} state */
@@ -92,9 +92,8 @@ function __v8snap_installGuards(state) {
   // An async task is native state node's builder cannot serialize: it aborts with "Unknown external
   // reference" (exit 133, no JS stack).
   guardMethod(console, 'createTask', 'BUILTIN_CRASHES', 'console.createTask()');
-  // The terminal is a fact of the run, like the environment: isTTY, columns, rows, hasColors() and
-  // getColorDepth() at build time are the builder's, and a stream captured at load is the builder's
-  // object, which writes nowhere from the blob (measured: node 24.19.0).
-  for (const name of ['stdout', 'stderr', 'stdin']) guardGetter(process, name, 'TTY_READ', 'process.' + name);
+  // The terminal is a fact of the run, like the environment: isTTY, columns, colours read at load are
+  // assumptions, a stream used at load is a violation, process.stdin is always one (prelude/guard-tty.js).
+  __v8snap_guardTty(state);
   __v8snap_guardBuilderGlobals(state, config.builderGlobals);
 }

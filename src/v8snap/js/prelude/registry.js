@@ -33,6 +33,8 @@ function __v8snap_registry(state) {
   state.builtin = function builtin(name) {
     const verdict = state.builtinVerdicts[name];
     if (verdict === 'crashes') state.violate('BUILTIN_CRASHES', name);
+    // tty: served with its terminal facts as assumptions (prelude/guard-tty.js), though node's builder warns
+    if (name === 'tty' && (verdict === 'ok' || verdict === 'warns') && state.ttyModule) return state.ttyModule();
     if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
     state.internal++;
     try {
@@ -78,8 +80,8 @@ function __v8snap_registry(state) {
       // build time: they would exist twice over, or stale.
       if (state.assumptions[key] && Object.getOwnPropertyNames(globalThis).length !== globalsBefore) {
         const [kind, name] = state.assumptions[key][0];
-        state.violate(kind === 'env' ? 'ENV_READ' : kind === 'cwd' ? 'CWD_READ' : 'ARGV_READ',
-          `${name || kind} (and it sets globals at load)`);
+        const code = { env: 'ENV_READ', cwd: 'CWD_READ', tty: 'TTY_READ' }[kind] || 'ARGV_READ';
+        state.violate(code, `${name || kind} (and it sets globals at load)`);
       }
     } catch (err) {
       delete state.records[key];

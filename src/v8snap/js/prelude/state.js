@@ -72,6 +72,7 @@
  * @property {(g: any) => void} guardRealm
  * @property {() => void} installGuards
  * @property {(name: string) => any} builtin
+ * @property {() => any} [ttyModule] node's tty module with its build-time guards (prelude/guard-tty.js)
  * @property {(fromKey: string, request: string) => string | undefined} lookup
  * @property {(key: string) => any} instantiate
  * @property {(key: string) => number} initOne instantiate, recording an unrecorded error as a violation
