@@ -79,13 +79,14 @@ test('parents on the init stack depend on the deferred module', () => {
 });
 
 test('unsupported and crashing built-ins are violations; supported ones load', () => {
-  const map = { '.\u0000http': 'node:http', '.\u0000tty': 'node:tty', '.\u0000path': 'node:path' };
+  const map = { '.\u0000http': 'node:http', '.\u0000repl': 'node:repl', '.\u0000path': 'node:path' };
+  const verdicts = { path: 'ok', http: 'crashes', repl: 'warns' };
   const s = state({
     './h.js': function (e, m, r) { r('http'); },
-    './t.js': function (e, m, r) { r('tty'); },
+    './r.js': function (e, m, r) { r('repl'); },
     './p.js': function (e, m, r) { e.sep = r('path').sep; },
-  }, { map });
-  assert.deepStrictEqual(run(s), ['./h.js BUILTIN_CRASHES http', './t.js BUILTIN_UNSUPPORTED tty']);
+  }, { map, verdicts });
+  assert.deepStrictEqual(run(s), ['./h.js BUILTIN_CRASHES http', './r.js BUILTIN_UNSUPPORTED repl']);
 });
 
 test('scoped allowances accept a hazard only where they apply', () => {
@@ -148,6 +149,45 @@ test('reading the terminal and console.createTask at load are violations', () =>
   // transparent once built: the real stream, the real createTask
   assert.strictEqual(typeof process.stdout.write, 'function');
   assert.strictEqual(typeof console.createTask, 'function');
+});
+
+test('with assumptions, terminal facts are recorded; using a stream or making a tty stream is not', () => {
+  const realTty = require('node:tty');
+  const realIsatty = realTty.isatty;
+  const map = { '.\u0000tty': 'node:tty' };
+  const defs = {
+    './t.js': function (e, m, r) {
+      const tty = r('tty');
+      e.v = [process.stdout.isTTY, process.stderr.columns, tty.isatty(1), tty.isatty('1'), 'isTTY' in process.stdout];
+      e.kept = process.stdout;
+      e.tty = tty;
+      e.isatty = tty.isatty;
+    },
+    './w.js': function () { process.stdout.write(''); },
+    './on.js': function () { process.stderr.on('resize', () => {}); },
+    './keys.js': function () { return Object.keys(process.stdout); },
+    './in.js': function () { return process.stdin.isTTY; },
+    './ws.js': function (e, m, r) { return new (r('tty').WriteStream)(1); },
+  };
+  const s = state(defs, { assume: true, map });
+  assert.deepStrictEqual(run(s), ['./w.js TTY_READ process.stdout.write', './on.js TTY_READ process.stderr.on',
+    './keys.js TTY_READ process.stdout (keys)', './in.js TTY_READ process.stdin', './ws.js TTY_READ new tty.WriteStream()']);
+  const term = (fd) => (realTty.isatty(fd) ? true : null);
+  assert.deepStrictEqual(s.assumptions['./t.js'], [['tty', 'stdout.isTTY', term(1)],
+    ['tty', 'stderr.columns', realTty.isatty(2) ? process.stderr.columns : null], ['tty', 'isatty:1', realTty.isatty(1)]]);
+  // after the build: node's own tty module and isatty; a kept stream forwards to node's live stream
+  const { kept, tty, isatty } = s.records['./t.js'].exports;
+  assert.strictEqual(tty, realTty);
+  assert.strictEqual(tty.isatty, realIsatty);
+  assert.strictEqual(isatty(1), realTty.isatty(1));
+  assert.strictEqual(kept.fd, 1);
+  assert.strictEqual(kept.write, kept.write);
+  assert.strictEqual(Object.getPrototypeOf(kept), Object.getPrototypeOf(process.stdout));
+  assert.strictEqual(kept.isTTY, process.stdout.isTTY);
+  assert.strictEqual(kept.writableLength, process.stdout.writableLength);
+  // with assumptions off, each fact is a violation
+  const off = state({ './t.js': defs['./t.js'] }, { map });
+  assert.deepStrictEqual(run(off), ['./t.js TTY_READ process.stdout']);
 });
 
 test("what node's builder lacks or cannot survive is a violation where the verifier's realm has it", () => {
