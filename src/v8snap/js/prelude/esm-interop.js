@@ -25,14 +25,20 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   /** @type {Record<string, any>} */
   const values = { default: ex };
   if (format === 'cjs') values['module.exports'] = ex;
+  // An accessor of a built-in (process.stdin, process.stdout, ...) is read when the module reads it: read
+  // eagerly, the namespace of `import process from 'process'` would touch the terminal at load.
+  const accessors = new Set();
   for (const k of keys) {
     if (k === 'default' || k in values) continue;
+    const d = format === 'builtin' && own ? Object.getOwnPropertyDescriptor(ex, k) : undefined;
+    if (d && d.get) accessors.add(k);
     let v;
-    try { v = own && Object.prototype.hasOwnProperty.call(ex, k) ? ex[k] : undefined; } catch { v = undefined; }
+    try { v = !d?.get && own && Object.prototype.hasOwnProperty.call(ex, k) ? ex[k] : undefined; } catch { v = undefined; }
     values[k] = v;
   }
   for (const k of Object.keys(values).sort()) {
-    Object.defineProperty(ns, k, { value: values[k], enumerable: true, writable: true });
+    if (accessors.has(k)) Object.defineProperty(ns, k, { get: () => ex[k], enumerable: true });
+    else Object.defineProperty(ns, k, { value: values[k], enumerable: true, writable: true });
   }
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   Object.preventExtensions(ns);
