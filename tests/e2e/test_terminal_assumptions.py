@@ -26,6 +26,10 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a pseudo-terminal"),
 ]
 REPO = Path(__file__).resolve().parents[2]
+LIBS = {
+    "chalk": "./node_modules/chalk/source/index.js",
+    "picocolors": "./node_modules/picocolors/picocolors.js",
+}
 
 FILES = {
     "package.json": json.dumps({"name": "term", "version": "1.0.0", "main": "index.js"}),
@@ -41,7 +45,8 @@ FILES = {
     "module.exports = (s) => (c.level ? `\\x1b[31m${s}\\x1b[39m` : s);\n",
     "plain.js": "module.exports = 'no terminal here';\n",
     "index.js": "const c = require('./colour');\nconst paint = require('./paint');\n"
-    "c.write('kept: ' + JSON.stringify({ level: c.level, tty1: c.tty1, cols: c.cols, etty: c.etty, later: c.later() }) + '\\n');\n"
+    "const facts = { level: c.level, tty1: c.tty1, cols: c.cols, etty: c.etty, later: c.later() };\n"
+    "c.write('kept: ' + JSON.stringify(facts) + '\\n');\n"
     "c.ewrite('kept stderr\\n');\nconsole.log(paint('painted'), require('./plain'));\n",
 }
 
@@ -87,7 +92,10 @@ def test_kept_streams_write_from_the_blob_and_nothing_reruns_when_piped(term_app
 def test_in_a_terminal_the_module_and_its_dependents_rerun(term_app: Path, node: Path, pipe: str) -> None:
     plain = _in_pty(f"{shlex.quote(str(node))} index.js{pipe}", term_app)
     snap, invalidated = _invalidated(term_app, lambda c: _in_pty(c + pipe, term_app))
-    assert snap == plain
+    if pipe:  # stderr reaches the terminal before or after `cat` relays stdout: compare the lines
+        assert sorted(snap.splitlines()) == sorted(plain.splitlines())
+    else:
+        assert snap == plain
     if pipe:  # stdout is a pipe as at build time; stderr.isTTY read at load is not
         assert '"tty1":false,' in plain and '"etty":true' in plain
         assert sorted(invalidated) == ["./colour.js", "./paint.js"]
@@ -105,7 +113,7 @@ def test_colour_libraries_in_a_terminal_and_piped(name: str, node: Path, tmp_pat
     subprocess.run(["cp", "-a", str(src), str(app)], check=True)
     shutil.rmtree(app / ".v8snap", ignore_errors=True)
     meta = build_app(SnapshotConfig(app)).meta
-    lib = "./node_modules/chalk/source/index.js" if name == "chalk" else "./node_modules/picocolors/picocolors.js"
+    lib = LIBS[name]
     assert lib in meta.healthy, meta.modules.get(lib)
     plain = run_plain(node, app, [])
     assert run_launcher(app, []) == plain and "\x1b[" not in plain.stdout
