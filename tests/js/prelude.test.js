@@ -168,10 +168,14 @@ test('with assumptions, terminal facts are recorded; using a stream or making a 
     './keys.js': function () { return Object.keys(process.stdout); },
     './in.js': function () { return process.stdin.isTTY; },
     './ws.js': function (e, m, r) { return new (r('tty').WriteStream)(1); },
+    './gb.js': function (e) { e.t = process.getBuiltinModule('node:tty').isatty(2); },
+    './gh.js': function () { return process.getBuiltinModule('http'); },
   };
   const s = state(defs, { assume: true, map });
   assert.deepStrictEqual(run(s), ['./w.js TTY_READ process.stdout.write', './on.js TTY_READ process.stderr.on',
-    './keys.js TTY_READ process.stdout (keys)', './in.js TTY_READ process.stdin', './ws.js TTY_READ new tty.WriteStream()']);
+    './keys.js TTY_READ process.stdout (keys)', './in.js TTY_READ process.stdin', './ws.js TTY_READ new tty.WriteStream()',
+    './gh.js BUILTIN_CRASHES http']);
+  assert.deepStrictEqual(s.assumptions['./gb.js'], [['tty', 'isatty:2', realTty.isatty(2)]]);
   const term = (fd) => (realTty.isatty(fd) ? true : null);
   assert.deepStrictEqual(s.assumptions['./t.js'], [['tty', 'stdout.isTTY', term(1)],
     ['tty', 'stderr.columns', realTty.isatty(2) ? process.stderr.columns : null], ['tty', 'isatty:1', realTty.isatty(1)]]);

@@ -92,6 +92,19 @@ function __v8snap_installGuards(state) {
   // An async task is native state node's builder cannot serialize: it aborts with "Unknown external
   // reference" (exit 133, no JS stack).
   guardMethod(console, 'createTask', 'BUILTIN_CRASHES', 'console.createTask()');
+  // process.getBuiltinModule(id) at load is a require of a built-in: the same verdicts and guards.
+  const realGetBuiltin = process.getBuiltinModule;
+  if (typeof realGetBuiltin === 'function') {
+    const verdicts = state.builtinVerdicts;
+    process.getBuiltinModule = function getBuiltinModule(/** @type {any} */ id) {
+      if (state.building() && typeof id === 'string') {
+        const name = id in verdicts ? id : id.startsWith('node:') && id.slice(5) in verdicts ? id.slice(5) : null;
+        if (name !== null) return state.builtin(name);
+      }
+      return realGetBuiltin.call(this, id);
+    };
+    state.restore.push(() => { process.getBuiltinModule = realGetBuiltin; });
+  }
   // The terminal is a fact of the run, like the environment: isTTY, columns, colours read at load are
   // assumptions, a stream used at load is a violation, process.stdin is always one (prelude/guard-tty.js).
   __v8snap_guardTty(state);
