@@ -39,7 +39,7 @@ FILES = {
     "const level = out.isTTY && typeof out.getColorDepth === 'function' ? out.getColorDepth() : 0;\n"
     "module.exports = { level, tty1: tty.isatty(1), cols: out.columns, etty: err.isTTY === true,\n"
     "  later: () => [tty.isatty(out.fd), isatty(2), out.isTTY === true, out.fd, out.writable],\n"
-    "  write: (s) => out.write(s), ewrite: (s) => err.write(s) };\n",
+    "  write: (s) => out.write(s), ewrite: (s) => err.write(s), out };\n",
     # required colour.js at load: re-run with it
     "paint.js": "const c = require('./colour');\n"
     "module.exports = (s) => (c.level ? `\\x1b[31m${s}\\x1b[39m` : s);\n",
@@ -47,7 +47,9 @@ FILES = {
     "index.js": "const c = require('./colour');\nconst paint = require('./paint');\n"
     "const facts = { level: c.level, tty1: c.tty1, cols: c.cols, etty: c.etty, later: c.later() };\n"
     "c.write('kept: ' + JSON.stringify(facts) + '\\n');\n"
-    "c.ewrite('kept stderr\\n');\nconsole.log(paint('painted'), require('./plain'));\n",
+    "c.ewrite('kept stderr\\n');\nconsole.log(paint('painted'), require('./plain'));\n"
+    # console.log / util.inspect of a kept stream show the stream
+    "console.log(require('util').inspect(c.out, { depth: 0 }).split('\\n').slice(0, 2).join(' '));\n",
 }
 
 

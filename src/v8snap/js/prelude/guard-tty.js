@@ -55,7 +55,7 @@ function __v8snap_guardTty(state) {
   // stand-in and writes to it after load, at run time -- it forwards to node's live stream, taken from
   // node's own getter (not a replacement of process.stdout made later, which a plain kept reference would
   // not see either), with its methods bound to that stream. Known difference: the stand-in is not
-  // `=== process.stdout` (docs/limits.md).
+  // `=== process.stdout` (docs/limits.md); util.inspect / console.log show the stream.
   for (const [name, fd] of /** @type {Array<[string, number]>} */ ([['stdout', 1], ['stderr', 2]])) {
     const desc = Object.getOwnPropertyDescriptor(process, name);
     if (!desc || !desc.configurable) continue;
@@ -115,7 +115,10 @@ function __v8snap_guardTty(state) {
       if (state.building()) state.violate('TTY_READ', `process.${name} (${what})`);
       return live();
     };
-    const standIn = new Proxy({}, {
+    // util.inspect reads a proxy's target, never its traps: the target's custom inspect gives it the stream.
+    const target = {};
+    Object.defineProperty(target, Symbol.for('nodejs.util.inspect.custom'), { configurable: true, value: () => use('inspect') });
+    const standIn = new Proxy(target, {
       get: (t, k) => (state.building() ? buildGet(k) : forward(live(), k)),
       has: (t, k) => (state.building() ? buildGet(k) !== undefined : Reflect.has(live(), k)),
       set: (t, k, v) => Reflect.set(use(`.${String(k)} =`), k, v),
