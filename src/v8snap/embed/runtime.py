@@ -31,7 +31,7 @@ from v8snap.embed.errors import (
     RuntimeCrashedError,
     RuntimeTimeoutError,
 )
-from v8snap.embed.module import Module, commonjs_sources
+from v8snap.embed.module import Module, module_sources
 from v8snap.embed.options import RuntimeOptions
 from v8snap.embed.process import Deadline, NodeProcess, ProcessGone
 from v8snap.errors import SnapshotMismatchError
@@ -138,7 +138,7 @@ class Runtime:
         )
         mods = list(modules)
         self._module_sources = list(
-            zip((m.name for m in mods), commonjs_sources(mods, node=self._node), strict=True)
+            zip((m.name for m in mods), module_sources(mods, node=self._node), strict=True)
         )
         self._functions: dict[str, Callable[..., Any]] = {}
         self._lock = threading.RLock()
@@ -413,7 +413,7 @@ class Runtime:
         Raises:
             JsError: the module threw.
         """
-        [source] = commonjs_sources([module], node=self._node)
+        [source] = module_sources([module], node=self._node)
         self._call({"op": "load", "name": module.name, "source": source})
         self.modules.append(module.name)
 

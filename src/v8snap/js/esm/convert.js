@@ -2,7 +2,8 @@
 'use strict';
 // Convert ES modules to registry definitions (v8snap.esm.convert), and list the named exports node gives a
 // CommonJS module imported from ESM.
-// stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
+// stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename], cjsSources?: {filename: text}}
+//         (cjsSources: CommonJS modules held in memory, the embedding API's; lexed as they are)
 // stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
 //          cjsNames: {filename: [name]}, moduleNames: keys of node:module (prelude/esm-interop.js builtinModule)}
 //
@@ -136,5 +137,12 @@ process.stdin.on('end', () => {
   /** @type {Record<string, string[]>} */
   const names = {};
   for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set());
+  for (const [f, text] of Object.entries(req.cjsSources || {})) {
+    try {
+      names[f] = [...new Set(lexer.parse(text).exports)];
+    } catch {
+      names[f] = [];
+    }
+  }
   process.stdout.write(JSON.stringify({ results, cjsNames: names, moduleNames: Object.keys(require('module')) }));
 });

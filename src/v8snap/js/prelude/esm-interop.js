@@ -17,14 +17,18 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   if (to === 'node:module' && names) return this.builtinModule(names);
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
+  // 'auto' (embedded modules, v8snap.esm.convert.Target): a converted ES module's namespace, else interop
+  // over the value's own enumerable keys (the lexer's names are not known for it).
+  const esm = format === 'auto' ? this.byFile.get(to) || this.namespaces.get(ex) : undefined;
+  if (esm !== undefined) return esm;
   const hit = this.cjs.get(to);
   if (hit && hit[0] === ex) return hit[1];
   const ns = Object.create(null);
-  const keys = format === 'json' ? [] : format === 'builtin' ? Object.keys(ex) : names || [];
   const own = ex !== null && (typeof ex === 'object' || typeof ex === 'function');
+  const keys = format === 'json' ? [] : format === 'builtin' || (format === 'auto' && own) ? Object.keys(ex) : names || [];
   /** @type {Record<string, any>} */
   const values = { default: ex };
-  if (format === 'cjs') values['module.exports'] = ex;
+  if (format === 'cjs' || (format === 'auto' && !process.getBuiltinModule(to))) values['module.exports'] = ex;
   for (const k of keys) {
     if (k === 'default' || k in values) continue;
     let v;
@@ -87,10 +91,16 @@ __v8snap_esm.meta = function meta(filename, table) {
   o.main = !!state && state.phase === 'runtime' && state.esmMain === filename;
   o.resolve = function resolve(/** @type {string} */ spec) {
     const hit = table[String(spec)];
-    if (hit) return hit[0].startsWith('node:') ? hit[0] : pathToFileURL(hit[0]).href;
+    if (hit && hit[0].startsWith('node:')) return hit[0];
+    if (hit && path.isAbsolute(hit[0])) return pathToFileURL(hit[0]).href;
     if (nodeRequire('module').isBuiltin(spec)) return spec.startsWith('node:') ? spec : 'node:' + spec;
     if (/^[a-z][a-z0-9+.-]*:|^\.{0,2}\//i.test(spec)) return new URL(spec, url).href;
     if (state && state.building()) state.violate('NOT_IN_SNAPSHOT', `import.meta.resolve(${spec})`);
+    if (!state || !state.esmResolver) { // an embedded module (v8snap.embed): no file to resolve from
+      const err = /** @type {NodeJS.ErrnoException} */ (new Error(`Cannot resolve '${spec}' from ${filename}`));
+      err.code = 'ERR_MODULE_NOT_FOUND';
+      throw err;
+    }
     return state.esmResolver(filename)(spec); // js/loader/esm-hooks.js: node's own resolution
   };
   o.url = url;

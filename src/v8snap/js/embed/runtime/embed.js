@@ -14,7 +14,10 @@
 //   fdCb   Python -> JS callback replies    {ok, value | error}; read with a *blocking* readSync, which is
 //          what makes a Python callback a plain synchronous call from JavaScript.
 // Values cross as JSON; bytes, BigInt and undefined are tagged objects {"$v8snap": kind, ...}.
-/* global embedCodec, embedChannel, embedModules, embedBuild, embedProtocol */
+// Embedded ES modules are registry definitions (embed/esm.py) calling the global __v8snap_esm: the npm
+// fragment's registry when the snapshot has one (prelude/esm-registry.js __v8snap_esmAttach; npm ES modules
+// and embedded ones then share namespaces), else the copy joined before this part (embed/builder.py).
+/* global embedCodec, embedChannel, embedModules, embedBuild, embedProtocol, __v8snap_esm */
 
 /**
  * @param {NodeJS.Require} nodeRequire a require that loads built-ins
@@ -37,6 +40,9 @@ function createEmbed(nodeRequire) {
     out: -1,
     cbIn: -1,
   });
+  if (!('__v8snap_esm' in globalThis)) {
+    Object.defineProperty(globalThis, '__v8snap_esm', { value: __v8snap_esm, configurable: true, writable: true });
+  }
   embedCodec(e);
   embedChannel(e);
   embedModules(e);

@@ -24,10 +24,11 @@ function embedModules(e) {
   e.makeRequire = function makeRequire(fromName) {
     return function require(request) {
       if (request.startsWith('./') || request.startsWith('../') || request.startsWith('/')) {
-        const base = pathPosix.dirname(fromName);
-        const joined = pathPosix.normalize(pathPosix.join(base, request));
+        // '/x.js' is module 'x.js' (an ES module's imports name their targets so: embed/esm.py esm_filename)
+        const joined = request.startsWith('/') ? pathPosix.normalize(request)
+          : pathPosix.normalize(pathPosix.join(pathPosix.dirname(fromName), request));
         for (const cand of [joined, joined + '.js', joined + '.cjs', joined + '.mjs', joined + '/index.js']) {
-          const hit = modules.get(cand) || modules.get(cand.replace(/^\.\//, ''));
+          const hit = modules.get(cand) || modules.get(cand.replace(/^\.?\//, ''));
           if (hit) return hit.exports;
         }
       } else if (modules.has(request)) {
