@@ -170,12 +170,16 @@ class SnapshotBuilder:
             parts.append(
                 f"__v8snap_embed.buildStep('npm', {_js(', '.join(self._npm))}, () => {{\n{fragment}\n}});"
             )
+        # Modules are declared first and each runs at its step or when one before imports it (cycles).
+        for m in modules:
+            src, esm = sources[id(m)]
+            decl = f"{{ source: {_js(src)}, esm: {_js(esm)} }}"
+            parts.append(f"__v8snap_embed.declared.set({_js(m.name)}, {decl});")
         for step in self._steps:
             if isinstance(step, Module):
-                src = sources[id(step)]
                 parts.append(
                     f"__v8snap_embed.buildStep('module', {_js(step.name)}, "
-                    f"() => __v8snap_embed.defineModule({_js(step.name)}, {_js(src)}));"
+                    f"() => __v8snap_embed.runDeclared({_js(step.name)}));"
                 )
             else:
                 parts.append(

@@ -3,9 +3,10 @@
 A module is CommonJS or an ES module (detected, or given with ``kind``); TypeScript/JSX files
 (``.ts``/``.tsx``/``.jsx``) are first transformed to JavaScript, then are one or the other. Each module runs
 once. A CommonJS module runs as a function of ``(exports, require, module, __filename, __dirname)`` with
-``__filename`` = its name. An ES module takes the conversion every app's ES modules take (:mod:`v8snap.esm`,
-node's semantics: live bindings, ``export *``, default/named interop with CommonJS, ``import.meta.url``
-``file:///<name>``); its exports are its namespace (``require`` of it gets what node's ``require(esm)`` gives).
+``__filename`` = its name. An ES module takes the conversion every app's ES modules take
+(:mod:`v8snap.esm`, node's semantics: live bindings, ``export *``, default/named interop with CommonJS,
+``import.meta.url`` ``file:///<name>``); its exports are its namespace (``require`` of it gets what node's
+``require(esm)`` gives).
 Exports are what ``Runtime.call_function(name, ...)`` and ``get_value(..., module=name)`` see. ``require``
 and ``import`` inside a module serve built-ins, other modules of the same snapshot/runtime by relative name
 (``./util.js``), and npm packages added with ``SnapshotBuilder.with_npm_package``.
@@ -113,28 +114,29 @@ class Module:
         return looks_like_esm(javascript)
 
 
-def module_sources(modules: list[Module], *, node: Path | None = None) -> list[str]:
-    """Source of each module as the embedding runtime evaluates it: a CommonJS body.
+def module_sources(modules: list[Module], *, node: Path | None = None) -> list[tuple[str, bool]]:
+    """Source of each module as the embedding runtime evaluates it (a CommonJS body), and whether it is
+    an ES module.
 
     CommonJS modules are kept as they are; TypeScript/JSX first becomes JavaScript (:func:`to_javascript`);
     ES modules become registry definitions through the conversion every app's ES modules take
     (:func:`v8snap.esm.convert.convert_sources`). An ES module's imports resolve as the embedding's
     ``require`` does: relative names to the modules of ``modules`` (``./x``, ``./x.js``, ``.cjs``, ``.mjs``,
-    ``./x/index.js``) with their exact format; anything else (a built-in, an npm package of the snapshot, a
-    module loaded earlier) is whatever ``require`` returns at run time (see :data:`v8snap.esm.convert.Target`).
+    ``./x/index.js``) with their exact format; anything else (a built-in, an npm package of the snapshot,
+    a module loaded earlier) is whatever ``require`` returns at run time (:data:`v8snap.esm.convert.Target`).
 
     Args:
         modules: the modules, converted together (their imports of each other resolve exactly).
         node: node binary used to run esbuild and the lexer.
 
     Returns:
-        Sources in the order of ``modules``.
+        ``(source, esm)`` in the order of ``modules``.
 
     Raises:
         V8SnapError: a module does not parse or uses top-level ``await``; esbuild cannot be installed.
     """
     if not any(m.needs_conversion() for m in modules):
-        return [m.source for m in modules]
+        return [(m.source, False) for m in modules]
     from v8snap.esm.convert import SourceModule, convert_sources  # the converter: only when needed
 
     sources = [m.source for m in modules]
@@ -142,9 +144,8 @@ def module_sources(modules: list[Module], *, node: Path | None = None) -> list[s
     js = to_javascript([Conversion(m.name, m.source, m.loader) for _, m in typed], node=node)
     for (i, _), code in zip(typed, js, strict=True):
         sources[i] = code
-    batch = [
-        SourceModule(esm_filename(m.name), src, m.is_esm(src)) for m, src in zip(modules, sources, strict=True)
-    ]
+    pairs = zip(modules, sources, strict=True)
+    batch = [SourceModule(esm_filename(m.name), src, m.is_esm(src)) for m, src in pairs]
     formats = {b.filename: "esm" if b.esm else "cjs" for b in batch}
 
     def resolve(importer: str, spec: str) -> tuple[str, str]:
@@ -157,4 +158,4 @@ def module_sources(modules: list[Module], *, node: Path | None = None) -> list[s
         return joined, "auto"
 
     converted = convert_sources(batch, resolve, node=node or find_node())
-    return [converted.get(b.filename, src) for b, src in zip(batch, sources, strict=True)]
+    return [(converted.get(b.filename, b.source), b.esm) for b in batch]

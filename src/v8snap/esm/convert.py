@@ -215,13 +215,11 @@ def convert_sources(
     out: dict[str, str] = {}
     for mod, res in zip(esm, reply["results"], strict=True):
         if "refuse" in res:
-            code, detail = res["refuse"]["code"], res["refuse"]["detail"]
-            why = "top-level await needs an asynchronous module loader" if code == "TOP_LEVEL_AWAIT" else detail
+            tla = res["refuse"]["code"] == "TOP_LEVEL_AWAIT"
+            why = "top-level await needs an asynchronous module loader" if tla else res["refuse"]["detail"]
             raise V8SnapError(
                 f"cannot convert ES module {mod.filename}: {why}",
-                hint="fix the syntax error"
-                if code != "TOP_LEVEL_AWAIT"
-                else "move the await into a function the caller awaits",
+                hint="move the await into a function the caller awaits" if tla else "fix the syntax error",
             )
         table: dict[str, list[object]] = {}
         for spec in res["specs"]:

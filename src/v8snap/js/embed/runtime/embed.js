@@ -21,7 +21,8 @@
 
 /**
  * @param {NodeJS.Require} nodeRequire a require that loads built-ins
- * @returns {{defineModule: V8snapEmbed['defineModule'], buildStep: V8snapEmbed['buildStep'],
+ * @returns {{defineModule: V8snapEmbed['defineModule'], declared: V8snapEmbed['declared'],
+ *   runDeclared: V8snapEmbed['runDeclared'], buildStep: V8snapEmbed['buildStep'],
  *   finishSnapshot: V8snapEmbed['finishSnapshot'], start: V8snapEmbed['start'], modules: V8snapEmbed['modules']}}
  */
 function createEmbed(nodeRequire) {
@@ -49,7 +50,7 @@ function createEmbed(nodeRequire) {
   embedBuild(e);
   embedProtocol(e);
   return {
-    defineModule: e.defineModule, buildStep: e.buildStep, finishSnapshot: e.finishSnapshot, start: e.start,
+    defineModule: e.defineModule, declared: e.declared, runDeclared: e.runDeclared, buildStep: e.buildStep, finishSnapshot: e.finishSnapshot, start: e.start,
     modules: e.modules,
   };
 }

@@ -28,11 +28,13 @@ function embedModules(e) {
         const joined = request.startsWith('/') ? pathPosix.normalize(request)
           : pathPosix.normalize(pathPosix.join(pathPosix.dirname(fromName), request));
         for (const cand of [joined, joined + '.js', joined + '.cjs', joined + '.mjs', joined + '/index.js']) {
-          const hit = modules.get(cand) || modules.get(cand.replace(/^\.?\//, ''));
-          if (hit) return hit.exports;
+          const name = [cand, cand.replace(/^\.?\//, '')].find((n) => modules.has(n) || e.declared.has(n));
+          if (name !== undefined) return modules.has(name) ? modules.get(name).exports : e.runDeclared(name);
         }
       } else if (modules.has(request)) {
         return modules.get(request).exports;
+      } else if (e.declared.has(request)) {
+        return e.runDeclared(request);
       } else {
         const bare = bareName(request);
         if (!e.allowNet && NET_BUILTINS.has(bare)) throw deniedNet(bare);
@@ -50,7 +52,34 @@ function embedModules(e) {
     };
   };
 
-  // Evaluate `source` (CommonJS) as module `name`; its exports are registered under `name`.
+  // Modules given together (SnapshotBuilder's, Runtime(modules=...)) are declared first and run in their
+  // order, each when its turn comes or when another requires/imports it first, whichever is earlier (as
+  // node runs a module on its first import): modules may refer to later ones, and cycles work.
+  // An ES module that imports an npm package the snapshot initializes only at run time (the npm fragment's
+  // DEPENDS_ON_DEFERRED) cannot run while building: it stays declared and runs on first use, after
+  // deserialization (its imports come first, so none of its own code ran). A CommonJS module may have run
+  // part of its code before such a require: that stays a build error (build.js).
+  e.declared = new Map();
+  e.runDeclared = function runDeclared(name) {
+    const decl = e.declared.get(name);
+    if (decl === undefined) return modules.get(name).exports; // already run (imported earlier)
+    e.declared.delete(name);
+    try {
+      return e.defineModule(name, decl.source);
+    } catch (err) {
+      if (e.building && decl.esm && e.isDeferral(err)) e.declared.set(name, decl);
+      throw err;
+    }
+  };
+  e.isDeferral = (err) => !!err && err.name === 'SnapshotViolation' && err.code === 'DEPENDS_ON_DEFERRED';
+  /** The exports of module `name`, running it first if it is declared; undefined for an unknown name. */
+  e.exportsOf = function exportsOf(name) {
+    if (modules.has(name)) return modules.get(name).exports;
+    return e.declared.has(name) ? e.runDeclared(name) : undefined;
+  };
+
+  // Evaluate `source` (CommonJS, or an ES module's registry definition: embed/esm.py) as module `name`;
+  // its exports are registered under `name`.
   e.defineModule = function defineModule(name, source) {
     const wrapper = '(function (exports, require, module, __filename, __dirname) {' + source +
       '\n})\n//# sourceURL=' + name;
