@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,67 @@ def _plain(node: Path, cwd: Path, script: str) -> list[Any]:
         [str(node), "--input-type=module", "-e", script], cwd=cwd, capture_output=True, text=True, check=True
     )
     return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+# Issue 11's case table (tests/fixtures/esm-cases, tests/esm/test_esm_cases.py), the cases an embedded module
+# can hold: not top-level await (refused), not npm packages, `#imports`, self-reference or JSON (modules
+# come from Python, not a package directory), not import.meta/createRequire (filenames are /<name>), not
+# nexttick-order (node runs an ES module in a promise job; an embedded one runs in the call that loads it).
+TABLE = FIXTURE.parent / "esm-cases"
+TABLE_CASES = [
+    "builtin-interop.js",
+    "cjs-esmodule-interop.js",
+    "cjs-function-default.js",
+    "cjs-reexport-names.js",
+    "cjs-unlexed-name.js",
+    "cjs-values-snapshot.js",
+    "cycle-esm-cjs.js",
+    "cycle-esm.js",
+    "default-class.js",
+    "default-from-cjs.js",
+    "destructured-exports.js",
+    "esm-globals.js",
+    "export-star-conflict.js",
+    "hoisted-order.js",
+    "live-binding.js",
+    "mjs-in-package.js",
+    "namespace-of-cjs.js",
+    "namespace-shape.js",
+    "reexport-from-cjs.js",
+    "require-esm-nodefault.cjs",
+    "require-esm.cjs",
+    "same-instance.js",
+    "string-export-names.js",
+]
+_REL = re.compile(r"""(?:from|import|require\()\s*['"](\.[^'"]+)['"]""")
+
+
+def _with_imports(case: str) -> list[Module]:
+    """The case module first, then every module it reaches by a relative import/require (run on first use)."""
+    names = [f"cases/{case}"]
+    for name in names:
+        for spec in _REL.findall((TABLE / name).read_text()):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(name), spec))
+            if target not in names:
+                names.append(target)
+    # The app's package.json has "type": "module": .js files are ES modules there.
+    return [Module(n, (TABLE / n).read_text(), "cjs" if n.endswith(".cjs") else "esm") for n in names]
+
+
+@pytest.fixture(scope="module")
+def table_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = tmp_path_factory.mktemp("table") / "esm-cases"
+    shutil.copytree(TABLE, app)
+    return app
+
+
+@pytest.mark.parametrize("case", TABLE_CASES)
+def test_case_table_embedded_as_plain_node(node: Path, table_app: Path, case: str) -> None:
+    plain = subprocess.run([str(node), "main.js", case], cwd=table_app, capture_output=True, text=True)
+    assert plain.returncode == 0, plain.stderr
+    with Runtime(RuntimeOptions(timeout=20), modules=_with_imports(case)) as rt:
+        rt.eval("new Promise((resolve) => setTimeout(resolve, 10))")  # let its microtasks/timers print
+        assert "".join(m.text + "\n" for m in rt.drain_console()) == plain.stdout
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,22 @@ function embedModules(e) {
     return err;
   }
 
+  /** @param {any} exports */
+  const isEsm = (exports) => /** @type {any} */ (globalThis).__v8snap_esm.namespaces.has(exports);
   e.makeRequire = function makeRequire(fromName) {
+    // An ES module still evaluating, required by CommonJS: node refuses (require(esm) in a cycle); an
+    // import of it (the registry's require) is a cycle between ES modules, which is fine.
+    const loaded = (/** @type {string} */ name) => {
+      const mod = modules.get(name);
+      const from = modules.get(fromName);
+      if (!mod.loaded && isEsm(mod.exports) && from && !isEsm(from.exports)) {
+        const err = /** @type {NodeJS.ErrnoException} */ (
+          new Error(`Cannot require() ES Module ${name} in a cycle. (from ${fromName})`));
+        err.code = 'ERR_REQUIRE_CYCLE_MODULE';
+        throw err;
+      }
+      return mod.exports;
+    };
     return function require(request) {
       if (request.startsWith('./') || request.startsWith('../') || request.startsWith('/')) {
         // '/x.js' is module 'x.js' (an ES module's imports name their targets so: embed/esm.py esm_filename)
@@ -29,10 +44,10 @@ function embedModules(e) {
           : pathPosix.normalize(pathPosix.join(pathPosix.dirname(fromName), request));
         for (const cand of [joined, joined + '.js', joined + '.cjs', joined + '.mjs', joined + '/index.js']) {
           const name = [cand, cand.replace(/^\.?\//, '')].find((n) => modules.has(n) || e.declared.has(n));
-          if (name !== undefined) return modules.has(name) ? modules.get(name).exports : e.runDeclared(name);
+          if (name !== undefined) return modules.has(name) ? loaded(name) : e.runDeclared(name);
         }
       } else if (modules.has(request)) {
-        return modules.get(request).exports;
+        return loaded(request);
       } else if (e.declared.has(request)) {
         return e.runDeclared(request);
       } else {
