@@ -39,8 +39,9 @@ def _plain(node: Path, cwd: Path, script: str) -> list[Any]:
 
 # Issue 11's case table (tests/fixtures/esm-cases, tests/esm/test_esm_cases.py), the cases an embedded module
 # can hold: not top-level await (refused), not npm packages, `#imports`, self-reference or JSON (modules
-# come from Python, not a package directory), not import.meta/createRequire (filenames are /<name>), not
-# nexttick-order (node runs an ES module in a promise job; an embedded one runs in the call that loads it).
+# come from Python, not a package directory; create-require.js requires a package), not import.meta
+# (filenames are /<name>), not nexttick-order (node runs an ES module in a promise job; an embedded one
+# runs in the call that loads it).
 TABLE = FIXTURE.parent / "esm-cases"
 TABLE_CASES = [
     "builtin-interop.js",
@@ -94,7 +95,7 @@ def test_case_table_embedded_as_plain_node(node: Path, table_app: Path, case: st
     plain = subprocess.run([str(node), "main.js", case], cwd=table_app, capture_output=True, text=True)
     assert plain.returncode == 0, plain.stderr
     with Runtime(RuntimeOptions(timeout=20), modules=_with_imports(case)) as rt:
-        rt.eval("new Promise((resolve) => setTimeout(resolve, 10))")  # let its microtasks/timers print
+        rt.eval("new Promise((resolve) => setTimeout(resolve, 100))")  # its timers print (5 + 5 ms)
         assert "".join(m.text + "\n" for m in rt.drain_console()) == plain.stdout
 
 

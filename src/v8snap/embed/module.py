@@ -149,6 +149,8 @@ def module_sources(modules: list[Module], *, node: Path | None = None) -> list[t
     formats = {b.filename: "esm" if b.esm else "cjs" for b in batch}
 
     def resolve(importer: str, spec: str) -> tuple[str, str]:
+        if spec in ("module", "node:module"):
+            return "node:module", "builtin"
         if not spec.startswith(("./", "../", "/")):
             return spec, "auto"
         joined = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))

@@ -159,9 +159,10 @@ def _definition(res: Mapping[str, Any], table: Mapping[str, list[object]], filen
     return f"{head}{res['code']}\n{tail}"
 
 
-#: An import's target for :func:`convert_sources`: ``(target, format)``; format ``esm`` / ``cjs`` (a module of
-#: the same batch, by filename) or ``auto`` (whatever ``require(target)`` gives at run time: a converted ES
-#: module's namespace, else CommonJS/built-in interop over its own enumerable keys).
+#: An import's target for :func:`convert_sources`: ``(target, format)``; format ``esm`` / ``cjs`` (a module
+#: of the same batch, by filename), ``builtin`` (``node:module`` only: its ``createRequire`` serves the
+#: embedding's require, ``js/prelude/esm-interop.js``) or ``auto`` (whatever ``require(target)`` gives at
+#: run time: a converted ES module's namespace, else CommonJS/built-in interop over its own enumerable keys).
 Target = tuple[str, str]
 
 
@@ -225,6 +226,8 @@ def convert_sources(
         for spec in res["specs"]:
             target, fmt = resolve(mod.filename, spec)
             names = reply["cjsNames"].get(target) if fmt == "cjs" else None
+            if target == "node:module" and fmt == "builtin":  # createRequire(import.meta.url)
+                names = reply["moduleNames"]
             table[spec] = [target, fmt, names]
         out[mod.filename] = _definition(res, table, json.dumps(mod.filename, ensure_ascii=True))
     return out

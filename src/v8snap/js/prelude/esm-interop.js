@@ -6,6 +6,8 @@
 
 /** @type {Map<string, [any, any]>} target -> [module.exports, namespace] (one namespace per module) */
 __v8snap_esm.cjs = new Map();
+/** @type {((filename: string) => any) | null} the embedding's require for an embedded module's filename */
+__v8snap_esm.embedRequire = null;
 /**
  * @param {(id: string) => any} require
  * @param {Record<string, [string, string, string[] | null]>} table
@@ -61,15 +63,18 @@ __v8snap_esm.builtinModule = function builtinModule(names) {
     return nodeRequire('module');
   };
   const createRequire = function createRequire(/** @type {string | URL} */ from) {
-    if (!building()) return nodeRequire('module').createRequire(from);
     const s = String(from);
-    const key = state.keyOfFilename(s.startsWith('file:') ? nodeRequire('url').fileURLToPath(s) : s);
+    const filename = s.startsWith('file:') ? nodeRequire('url').fileURLToPath(s) : s;
+    const own = __v8snap_esm.embedRequire ? __v8snap_esm.embedRequire(filename) : null;
+    if (own) return own; // an embedded module's require (v8snap.embed), at build and run time
+    if (!building()) return nodeRequire('module').createRequire(from);
+    const key = state.keyOfFilename(filename);
     if (key === null) state.violate('BUILTIN_UNSUPPORTED', `module.createRequire(${s})`);
     return state.makeRequire(key);
   };
   const ns = Object.create(null);
   for (const k of ['default', ...names.filter((n) => n !== 'default')].sort()) {
-    const get = k === 'createRequire' ? () => (building() ? createRequire : real().createRequire)
+    const get = k === 'createRequire' ? () => (building() || __v8snap_esm.embedRequire ? createRequire : real().createRequire)
       : k === 'default' ? real : () => real()[k];
     Object.defineProperty(ns, k, { enumerable: true, get });
   }

@@ -93,9 +93,18 @@ function embedModules(e) {
     return e.declared.has(name) ? e.runDeclared(name) : undefined;
   };
 
+  // createRequire(import.meta.url) in an embedded ES module (prelude/esm-interop.js builtinModule): its require.
+  /** @param {string} filename */
+  const embedRequire = (filename) => {
+    const name = [filename, filename.slice(1)].find((n) => modules.has(n) || e.declared.has(n));
+    return name === undefined ? null : e.makeRequire(name);
+  };
+
   // Evaluate `source` (CommonJS, or an ES module's registry definition: embed/esm.py) as module `name`;
   // its exports are registered under `name`.
   e.defineModule = function defineModule(name, source) {
+    const registry = /** @type {any} */ (globalThis).__v8snap_esm; // the npm fragment's, when there is one
+    if (!registry.embedRequire) registry.embedRequire = embedRequire;
     const wrapper = '(function (exports, require, module, __filename, __dirname) {' + source +
       '\n})\n//# sourceURL=' + name;
     const fn = (0, eval)(wrapper);
