@@ -205,8 +205,11 @@ def assemble(bp: Blueprint) -> Assembly:
     defs: list[str] = []
     verbatim: dict[str, str] = {}
     for key, info, source, refused in snapshot_sources(bp):
-        if info.kind == "esm" and key not in bp.healthy:
-            continue  # v8snap-esm: a deferred ES module loads from disk (node's loader): v8snap.esm.convert
+        if info.kind == "esm" and key not in bp.healthy and bp.mode != "library":
+            # v8snap-esm: in an app a deferred ES module loads from disk (node's loader): v8snap.esm.convert.
+            # A library snapshot has no disk to fall back on (an embedding runtime may not read the package
+            # files): its deferred ES modules run their conversion on first use, as deferred CJS modules do.
+            continue
         if refused is not None:
             if key in bp.healthy:
                 raise SnapshotBuildError(

@@ -19,12 +19,12 @@ import msgspec
 
 from v8snap.bake import run_node_builder
 from v8snap.bake.node_builder import BuildOutcome
-from v8snap.embed.module import Module, commonjs_sources
+from v8snap.embed.module import Module, module_sources
 from v8snap.embed.npm import npm_fragment
-from v8snap.embed.options import BuilderOptions
+from v8snap.embed.options import ESM_PARTS, BuilderOptions
 from v8snap.errors import SnapshotBuildError
 from v8snap.kinds import Code
-from v8snap.node import find_node, js_part, node_fingerprint
+from v8snap.node import find_node, js_part, js_path, node_fingerprint
 from v8snap.node.fingerprint import Fingerprint
 from v8snap.util import atomic_write_bytes
 
@@ -69,6 +69,14 @@ class _Step:
     kind: str  # "module" | "expression" | "npm"
     name: str
     payload: str
+
+
+def embed_runtime_source() -> str:
+    """The embedding runtime's JavaScript: the ES module registry files (embedded ES modules are converted
+    as an app's are, :mod:`v8snap.esm`, and run on the same registry), then the ``embed/runtime`` part;
+    js/embed/server.js joins the same files."""
+    esm = [js_path(f"prelude/esm-{p}.js").read_text(encoding="utf-8") for p in ESM_PARTS]
+    return "\n".join([*esm, js_part("embed/runtime")])
 
 
 def _js(value: object) -> str:
@@ -147,15 +155,14 @@ class SnapshotBuilder:
         """
         node = find_node(self.options.node)
         modules = [s for s in self._steps if isinstance(s, Module)]
-        sources = dict(zip((id(m) for m in modules), commonjs_sources(modules, node=node), strict=True))
-        runtime = js_part("embed/runtime")
+        sources = dict(zip((id(m) for m in modules), module_sources(modules, node=node), strict=True))
         # No top-level 'use strict': the npm fragment's module definitions must keep their own mode
         # (sloppy-mode packages exist); the embed runtime is strict inside its own wrapper (js/embed/server.js
         # wraps it the same way).
         parts = [
-            "const __v8snap_embed = (function (module) {\n'use strict';\n"
-            + runtime
-            + "\nreturn module.exports;\n})({ exports: {} })(require);",
+            "const __v8snap_embed = (function (module, require) {\n'use strict';\n"
+            + embed_runtime_source()
+            + "\nreturn module.exports;\n})({ exports: {} }, require)(require);",
         ]
         root = self.options.root()
         if self._npm and root is not None:
@@ -163,12 +170,16 @@ class SnapshotBuilder:
             parts.append(
                 f"__v8snap_embed.buildStep('npm', {_js(', '.join(self._npm))}, () => {{\n{fragment}\n}});"
             )
+        # Modules are declared first and each runs at its step or when one before imports it (cycles).
+        for m in modules:
+            src, esm = sources[id(m)]
+            decl = f"{{ source: {_js(src)}, esm: {_js(esm)} }}"
+            parts.append(f"__v8snap_embed.declared.set({_js(m.name)}, {decl});")
         for step in self._steps:
             if isinstance(step, Module):
-                src = sources[id(step)]
                 parts.append(
                     f"__v8snap_embed.buildStep('module', {_js(step.name)}, "
-                    f"() => __v8snap_embed.defineModule({_js(step.name)}, {_js(src)}));"
+                    f"() => __v8snap_embed.runDeclared({_js(step.name)}));"
                 )
             else:
                 parts.append(

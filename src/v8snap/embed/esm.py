@@ -1,15 +1,20 @@
-"""ES module → CommonJS conversion for the embedding API, with esbuild from npm.
+"""ES modules and TypeScript given to ``Module``: the same conversion as an app's ES modules.
 
-A snapshot script is one classic script, so ES modules (and TypeScript) given to ``Module`` are converted to
-CommonJS with esbuild's ``transformSync`` (``format: "cjs"``): ``export function f`` becomes ``exports.f``,
-``import x from "./y.js"`` becomes ``require("./y.js")``. esbuild is installed once per version with the npm
-bundled next to our node into ``$V8SNAP_CACHE_DIR`` (default ``~/.cache/v8snap``)``/tools/esbuild-<ver>``;
-``V8SNAP_ESBUILD_DIR`` points at a directory that already holds ``node_modules/esbuild`` (offline use).
-Detection of ESM uses tree-sitter: a top-level ``import``/``export`` statement makes a module ESM.
+An ES module becomes a registry definition by :func:`v8snap.esm.convert.convert_sources`, the converter and
+registry every ES module of an app goes through (``js/esm/convert.js``, ``js/prelude/esm-registry.js``):
+live bindings, ``export *`` conflicts, default/named interop with CommonJS as node does it, ``import.meta``.
+TypeScript/JSX (loaders ``ts``, ``tsx``, ``jsx``) first takes a syntax step, esbuild's transform to
+JavaScript that keeps its ``import``/``export`` statements (``js/embed/typescript.js``). Detection of ESM uses
+tree-sitter: a top-level ``import``/``export`` statement makes a module ESM.
+
+esbuild and cjs-module-lexer are installed once per version with the npm bundled next to our node into
+``$V8SNAP_CACHE_DIR`` (default ``~/.cache/v8snap``)``/tools/``; ``V8SNAP_ESBUILD_DIR`` / ``V8SNAP_LEXER_DIR``
+point at directories that already hold them (offline use).
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,24 +41,33 @@ def looks_like_esm(source: str) -> bool:
     return any(child.type in _ESM_NODES for child in tree.root_node.children)
 
 
+def esm_filename(name: str) -> str:
+    """The absolute filename an embedded ES module ``name`` has for the registry and ``import.meta``.
+
+    ``"lib/util.mjs"`` -> ``"/lib/util.mjs"`` (``import.meta.url`` ``file:///lib/util.mjs``): fixed, so a
+    value computed at build time is the one a runtime would compute.
+    """
+    return posixpath.normpath(posixpath.join("/", name))
+
+
 @dataclass(frozen=True)
 class Conversion:
-    """One source to convert. ``loader`` is an esbuild loader: ``js``, ``ts``, ``jsx`` or ``tsx``."""
+    """One TypeScript/JSX source for :func:`to_javascript`. ``loader``: ``ts``, ``jsx`` or ``tsx``."""
 
     name: str
     source: str
-    loader: str = "js"
+    loader: str
 
 
-def to_commonjs(items: list[Conversion], *, node: Path | None = None) -> list[str]:
-    """Convert ES modules / TypeScript sources to CommonJS, in one node process.
+def to_javascript(items: list[Conversion], *, node: Path | None = None) -> list[str]:
+    """TypeScript/JSX sources as JavaScript, ``import``/``export`` kept (esbuild, one node process).
 
     Args:
-        items: sources to convert.
+        items: sources to transform.
         node: node binary; default :func:`v8snap.node.find_node`.
 
     Returns:
-        The CommonJS sources, in the order of ``items``.
+        The JavaScript sources, in the order of ``items``.
 
     Raises:
         V8SnapError: a source does not parse (the message names the module, line and column) or esbuild
@@ -66,13 +80,13 @@ def to_commonjs(items: list[Conversion], *, node: Path | None = None) -> list[st
         "esbuild": str(ensure_esbuild(node)),
         "items": [{"name": i.name, "source": i.source, "loader": i.loader} for i in items],
     }
-    reply = run_helper(node, "embed/esm_to_cjs.js", payload)
+    reply = run_helper(node, "embed/typescript.js", payload)
     out: list[str] = []
     for item, res in zip(items, reply["results"], strict=True):
         if "error" in res:
             err = res["error"]
             raise V8SnapError(
-                f"cannot convert {item.name} to CommonJS: {err['message']} "
+                f"cannot transform {item.name} to JavaScript: {err['message']} "
                 f"(line {err['line']}, column {err['column']})"
             )
         out.append(str(res["code"]))

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from v8snap.node.helpers import js_path
 
+#: The ES module registry files js/embed/server.js joins before the embed runtime (``prelude/esm-*.js``).
+ESM_PARTS = ("registry", "origins", "interop")
+
 ConsoleCallback = Callable[[str, str], None]
 """Called as ``callback(level, text)`` for every ``console.*`` call in the runtime."""
 
@@ -76,8 +79,8 @@ class RuntimeOptions:
         """
         args = ["--permission"]
         reads = [os.fspath(p) for p in (*self.allow_fs, *self.allow_fs_read)]
-        if plain_entry:
-            reads.append(str(js_path("embed")))
+        if plain_entry:  # server.js, the embed runtime and the ES module registry it joins
+            reads += [str(js_path("embed")), *(str(js_path(f"prelude/esm-{p}.js")) for p in ESM_PARTS)]
         args += [f"--allow-fs-read={os.path.abspath(p)}" for p in reads]
         args += [f"--allow-fs-write={os.path.abspath(os.fspath(p))}" for p in self.allow_fs]
         if self.allow_child_process:

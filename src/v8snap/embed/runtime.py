@@ -31,7 +31,7 @@ from v8snap.embed.errors import (
     RuntimeCrashedError,
     RuntimeTimeoutError,
 )
-from v8snap.embed.module import Module, commonjs_sources
+from v8snap.embed.module import Module, module_sources
 from v8snap.embed.options import RuntimeOptions
 from v8snap.embed.process import Deadline, NodeProcess, ProcessGone
 from v8snap.errors import SnapshotMismatchError
@@ -137,9 +137,8 @@ class Runtime:
             blob_path(self.options.startup_snapshot) if self.options.startup_snapshot is not None else None
         )
         mods = list(modules)
-        self._module_sources = list(
-            zip((m.name for m in mods), commonjs_sources(mods, node=self._node), strict=True)
-        )
+        converted = module_sources(mods, node=self._node)
+        self._module_sources = [(m.name, src, esm) for m, (src, esm) in zip(mods, converted, strict=True)]
         self._functions: dict[str, Callable[..., Any]] = {}
         self._lock = threading.RLock()
         self._next_id = 0
@@ -218,8 +217,11 @@ class Runtime:
             raise
         self._holder.proc = proc
         self.modules = list(msg.get("modules") or [])
-        for name, source in self._module_sources:
-            self._request(proc, {"op": "load", "name": name, "source": source})
+        # Declared together, then run in order (a module may import a later one; cycles work).
+        for name, source, esm in self._module_sources:
+            self._request(proc, {"op": "declare", "name": name, "source": source, "esm": esm})
+        for name, _source, _esm in self._module_sources:
+            self._request(proc, {"op": "load", "name": name, "declared": True})
             self.modules.append(name)
         return proc
 
@@ -413,7 +415,7 @@ class Runtime:
         Raises:
             JsError: the module threw.
         """
-        [source] = commonjs_sources([module], node=self._node)
+        [(source, _esm)] = module_sources([module], node=self._node)
         self._call({"op": "load", "name": module.name, "source": source})
         self.modules.append(module.name)
 

@@ -31,10 +31,12 @@ A converted module that imports an ES module staying on disk loads it with ``req
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from v8snap.errors import V8SnapError
 from v8snap.graph.model import ModuleGraph
 from v8snap.node import run_helper
 from v8snap.node.tools import ensure_esbuild, ensure_lexer
@@ -100,15 +102,8 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
             if t in graph.modules and graph.modules[t].kind == "cjs"
         }
     )
-    payload = {
-        "esbuild": str(ensure_esbuild(node)),
-        "lexer": str(ensure_lexer(node)),
-        "items": [
-            {"filename": _filename(graph, k), "source": read_source(graph.modules[k].path)} for k in keys
-        ],
-        "cjs": cjs_targets,
-    }
-    reply = run_helper(node, "esm/convert.js", payload, timeout=600)
+    items = [(_filename(graph, k), read_source(graph.modules[k].path)) for k in keys]
+    reply = _run_converter(node, items, cjs_files=cjs_targets)
     cjs_names: dict[str, list[str]] = reply["cjsNames"]
     raw: dict[str, dict[str, object]] = {}
     tables: dict[str, dict[str, list[object]]] = {}
@@ -126,13 +121,115 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
     _refuse_importers_of_disk(graph, raw, tables, out)
     names = _export_names(graph, raw, cjs_names)
     for key, res in raw.items():
-        head = (
-            f"return __v8snap_esm(module, require, __filename, {json.dumps(tables[key], ensure_ascii=True)}, "
-            'function (__v8snap_m, require, module) {"use strict";'
-        )
-        tail = f"}}, {json.dumps(res['reexports'], ensure_ascii=True)});"
-        # one line with the module's first line: the converted code keeps the original line numbers
-        out.converted[key] = Converted(source=f"{head}{res['code']}\n{tail}", names=names[key])
+        out.converted[key] = Converted(source=_definition(res, tables[key], "__filename"), names=names[key])
+    return out
+
+
+def _run_converter(
+    node: Path,
+    items: list[tuple[str, str]],
+    *,
+    cjs_files: Sequence[str] = (),
+    cjs_sources: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run ``js/esm/convert.js`` on ``(filename, source)`` items; CommonJS names for ``cjs_files`` (read
+    from disk) and ``cjs_sources`` (filename -> text, in memory)."""
+    payload = {
+        "esbuild": str(ensure_esbuild(node)),
+        "lexer": str(ensure_lexer(node)),
+        "items": [{"filename": f, "source": src} for f, src in items],
+        "cjs": list(cjs_files),
+        "cjsSources": dict(cjs_sources or {}),
+    }
+    reply: dict[str, Any] = run_helper(node, "esm/convert.js", payload, timeout=600)
+    return reply
+
+
+def _definition(res: Mapping[str, Any], table: Mapping[str, list[object]], filename_js: str) -> str:
+    """The registry definition of one converted module: ``return __v8snap_esm(...)`` around its code.
+
+    ``filename_js`` is the JavaScript expression of the module's filename (``__filename`` for a file; a
+    string literal for an embedded module)."""
+    head = (
+        f"return __v8snap_esm(module, require, {filename_js}, {json.dumps(table, ensure_ascii=True)}, "
+        'function (__v8snap_m, require, module) {"use strict";'
+    )
+    tail = f"}}, {json.dumps(res['reexports'], ensure_ascii=True)});"
+    # one line with the module's first line: the converted code keeps the original line numbers
+    return f"{head}{res['code']}\n{tail}"
+
+
+#: An import's target for :func:`convert_sources`: ``(target, format)``; format ``esm`` / ``cjs`` (a module
+#: of the same batch, by filename), ``builtin`` (``node:module`` only: its ``createRequire`` serves the
+#: embedding's require, ``js/prelude/esm-interop.js``) or ``auto`` (whatever ``require(target)`` gives at
+#: run time: a converted ES module's namespace, else CommonJS/built-in interop over its own enumerable keys).
+Target = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class SourceModule:
+    """One in-memory module for :func:`convert_sources`.
+
+    Attributes:
+        filename: its absolute (virtual) filename: ``import.meta.url``/``filename`` and the registry's key.
+        source: JavaScript text (TypeScript/JSX already transformed to JavaScript).
+        esm: True for an ES module (converted); False for CommonJS (its named exports are lexed).
+    """
+
+    filename: str
+    source: str
+    esm: bool
+
+
+def convert_sources(
+    modules: list[SourceModule],
+    resolve: Callable[[str, str], Target],
+    *,
+    node: Path,
+) -> dict[str, str]:
+    """Convert in-memory ES modules to registry definitions (the embedding API's modules), in one node run.
+
+    The same converter and registry semantics as :func:`convert_graph_modules` (live bindings, ``export *``
+    conflicts, CommonJS interop with node's lexer names, ``import.meta``); imports are resolved by
+    ``resolve(importer filename, specifier) -> (target, format)`` instead of a trace. Nothing stays on disk
+    here (an embedded module has no file), so what :func:`convert_graph_modules` would refuse is an error.
+
+    Args:
+        modules: the batch; CommonJS ones are only lexed (their names, for importers of the batch).
+        resolve: an import's target, see :data:`Target`.
+        node: node binary that runs esbuild and the lexer.
+
+    Returns:
+        filename -> definition text (``return __v8snap_esm(...)``, run as a CommonJS body whose ``module``
+        and ``require`` are the embedding's), for each ES module.
+
+    Raises:
+        V8SnapError: a module does not parse or uses top-level ``await`` (the message names the module and
+            the cause); esbuild or cjs-module-lexer could not be installed.
+        NodeProcessError: the helper failed.
+    """
+    esm = [m for m in modules if m.esm]
+    if not esm:
+        return {}
+    cjs = {m.filename: m.source for m in modules if not m.esm}
+    reply = _run_converter(node, [(m.filename, m.source) for m in esm], cjs_sources=cjs)
+    out: dict[str, str] = {}
+    for mod, res in zip(esm, reply["results"], strict=True):
+        if "refuse" in res:
+            tla = res["refuse"]["code"] == "TOP_LEVEL_AWAIT"
+            why = "top-level await needs an asynchronous module loader" if tla else res["refuse"]["detail"]
+            raise V8SnapError(
+                f"cannot convert ES module {mod.filename}: {why}",
+                hint="move the await into a function the caller awaits" if tla else "fix the syntax error",
+            )
+        table: dict[str, list[object]] = {}
+        for spec in res["specs"]:
+            target, fmt = resolve(mod.filename, spec)
+            names = reply["cjsNames"].get(target) if fmt == "cjs" else None
+            if target == "node:module" and fmt == "builtin":  # createRequire(import.meta.url)
+                names = reply["moduleNames"]
+            table[spec] = [target, fmt, names]
+        out[mod.filename] = _definition(res, table, json.dumps(mod.filename, ensure_ascii=True))
     return out
 
 

@@ -2,7 +2,8 @@
 'use strict';
 // Convert ES modules to registry definitions (v8snap.esm.convert), and list the named exports node gives a
 // CommonJS module imported from ESM.
-// stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
+// stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename], cjsSources?: {filename: text}}
+//         (cjsSources: CommonJS modules held in memory, the embedding API's; lexed as they are)
 // stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
 //          cjsNames: {filename: [name]}, moduleNames: keys of node:module (prelude/esm-interop.js builtinModule)}
 //
@@ -15,9 +16,8 @@
 //     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`,
 //     `reexports` name -> [spec, imported name] for `export { x } from`.
 const path = require('path');
-const fs = require('fs');
-const { createRequire } = require('module');
 const { layout } = require('./layout.js');
+const { cjsNames, onDisk, memoryHost } = require('./cjs-names.js');
 
 const UNBOUND = ['require', 'module', 'exports', '__filename', '__dirname'];
 /** @type {Record<string, string>} */
@@ -93,38 +93,6 @@ function convert(esbuild, item) {
   return { code, specs, locals, stars, reexports };
 }
 
-/**
- * Names node's ESM loader gives a CommonJS module: cjs-module-lexer's exports, plus those of its
- * re-exports (`module.exports = require('./x')`), resolved as require() would, recursively.
- * @param {any} lexer
- * @param {string} filename
- * @param {Set<string>} seen
- * @returns {string[]}
- */
-function cjsNames(lexer, filename, seen) {
-  if (seen.has(filename)) return [];
-  seen.add(filename);
-  let result;
-  try {
-    result = lexer.parse(fs.readFileSync(filename, 'utf8'));
-  } catch {
-    return [];
-  }
-  const names = new Set(result.exports);
-  const req = createRequire(filename);
-  for (const spec of result.reexports) {
-    let target;
-    try {
-      target = req.resolve(spec);
-    } catch {
-      continue;
-    }
-    if (!path.isAbsolute(target) || !/\.(c?js)$/.test(target)) continue;
-    for (const n of cjsNames(lexer, target, seen)) names.add(n);
-  }
-  return [...names];
-}
-
 let input = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (d) => { input += d; });
@@ -135,6 +103,8 @@ process.stdin.on('end', () => {
   const results = req.items.map((/** @type {{filename: string, source: string}} */ item) => convert(esbuild, item));
   /** @type {Record<string, string[]>} */
   const names = {};
-  for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set());
+  for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set(), onDisk);
+  const inMemory = memoryHost(req.cjsSources || {});
+  for (const f of Object.keys(req.cjsSources || {})) names[f] = cjsNames(lexer, f, new Set(), inMemory);
   process.stdout.write(JSON.stringify({ results, cjsNames: names, moduleNames: Object.keys(require('module')) }));
 });

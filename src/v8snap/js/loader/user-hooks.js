@@ -61,6 +61,9 @@ function __v8snap_userHooks(shared) {
       return registerHooks.apply(this, /** @type {any} */ (args));
     };
     Object.defineProperty(Module.registerHooks, 'name', { value: 'registerHooks' });
+    // Hooks that do not change what loads (the embedding sandbox's network check: js/embed/runtime/
+    // sandbox-net.js) register through node's own function, so the snapshot keeps serving its modules.
+    Object.defineProperty(Module.registerHooks, Symbol.for('v8snap.registerHooks.untracked'), { value: registerHooks });
   }
 
   return { hooked, watch };

@@ -6,6 +6,8 @@
 
 /** @type {Map<string, [any, any]>} target -> [module.exports, namespace] (one namespace per module) */
 __v8snap_esm.cjs = new Map();
+/** @type {((filename: string) => any) | null} the embedding's require for an embedded module's filename */
+__v8snap_esm.embedRequire = null;
 /**
  * @param {(id: string) => any} require
  * @param {Record<string, [string, string, string[] | null]>} table
@@ -17,14 +19,18 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   if (to === 'node:module' && names) return this.builtinModule(names);
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
+  // 'auto' (embedded modules, v8snap.esm.convert.Target): a converted ES module's namespace, else interop
+  // over the value's own enumerable keys (the lexer's names are not known for it).
+  const esm = format === 'auto' ? this.byFile.get(to) || this.namespaces.get(ex) : undefined;
+  if (esm !== undefined) return esm;
   const hit = this.cjs.get(to);
   if (hit && hit[0] === ex) return hit[1];
   const ns = Object.create(null);
-  const keys = format === 'json' ? [] : format === 'builtin' ? Object.keys(ex) : names || [];
   const own = ex !== null && (typeof ex === 'object' || typeof ex === 'function');
+  const keys = format === 'json' ? [] : format === 'builtin' || (format === 'auto' && own) ? Object.keys(ex) : names || [];
   /** @type {Record<string, any>} */
   const values = { default: ex };
-  if (format === 'cjs') values['module.exports'] = ex;
+  if (format === 'cjs' || (format === 'auto' && !process.getBuiltinModule(to))) values['module.exports'] = ex;
   // An accessor of a built-in (process.stdin, process.stdout, ...) is read when the module reads it: read
   // eagerly, the namespace of `import process from 'process'` would touch the terminal at load.
   const accessors = new Set();
@@ -63,15 +69,18 @@ __v8snap_esm.builtinModule = function builtinModule(names) {
     return nodeRequire('module');
   };
   const createRequire = function createRequire(/** @type {string | URL} */ from) {
-    if (!building()) return nodeRequire('module').createRequire(from);
     const s = String(from);
-    const key = state.keyOfFilename(s.startsWith('file:') ? nodeRequire('url').fileURLToPath(s) : s);
+    const filename = s.startsWith('file:') ? nodeRequire('url').fileURLToPath(s) : s;
+    const own = __v8snap_esm.embedRequire ? __v8snap_esm.embedRequire(filename) : null;
+    if (own) return own; // an embedded module's require (v8snap.embed), at build and run time
+    if (!building()) return nodeRequire('module').createRequire(from);
+    const key = state.keyOfFilename(filename);
     if (key === null) state.violate('BUILTIN_UNSUPPORTED', `module.createRequire(${s})`);
     return state.makeRequire(key);
   };
   const ns = Object.create(null);
   for (const k of ['default', ...names.filter((n) => n !== 'default')].sort()) {
-    const get = k === 'createRequire' ? () => (building() ? createRequire : real().createRequire)
+    const get = k === 'createRequire' ? () => (building() || __v8snap_esm.embedRequire ? createRequire : real().createRequire)
       : k === 'default' ? real : () => real()[k];
     Object.defineProperty(ns, k, { enumerable: true, get });
   }
@@ -93,10 +102,16 @@ __v8snap_esm.meta = function meta(filename, table) {
   o.main = !!state && state.phase === 'runtime' && state.esmMain === filename;
   o.resolve = function resolve(/** @type {string} */ spec) {
     const hit = table[String(spec)];
-    if (hit) return hit[0].startsWith('node:') ? hit[0] : pathToFileURL(hit[0]).href;
+    if (hit && hit[0].startsWith('node:')) return hit[0];
+    if (hit && path.isAbsolute(hit[0])) return pathToFileURL(hit[0]).href;
     if (nodeRequire('module').isBuiltin(spec)) return spec.startsWith('node:') ? spec : 'node:' + spec;
     if (/^[a-z][a-z0-9+.-]*:|^\.{0,2}\//i.test(spec)) return new URL(spec, url).href;
     if (state && state.building()) state.violate('NOT_IN_SNAPSHOT', `import.meta.resolve(${spec})`);
+    if (!state || !state.esmResolver) { // an embedded module (v8snap.embed): no file to resolve from
+      const err = /** @type {NodeJS.ErrnoException} */ (new Error(`Cannot resolve '${spec}' from ${filename}`));
+      err.code = 'ERR_MODULE_NOT_FOUND';
+      throw err;
+    }
     return state.esmResolver(filename)(spec); // js/loader/esm-hooks.js: node's own resolution
   };
   o.url = url;

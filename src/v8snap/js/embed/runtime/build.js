@@ -28,6 +28,8 @@ function embedBuild(e) {
     try {
       return fn();
     } catch (err) {
+      // An ES module left declared by runDeclared (modules.js): it runs on first use, not an error.
+      if (kind === 'module' && e.isDeferral(err) && e.declared.has(name)) return undefined;
       const info = e.errorInfo(err);
       const report = { ...info, kind, module: name, code: classify(err), errorCode: info.code };
       fs.writeSync(2, `\nV8SNAP_BUILD_ERROR ${JSON.stringify(report)}\n`);

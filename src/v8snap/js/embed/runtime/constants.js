@@ -38,6 +38,10 @@ const NET_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'Request', 'Response',
  * @property {(name: string, args: any[]) => any} callPython blocking call of a Python function
  * @property {(fromName: string) => (request: string) => any} makeRequire
  * @property {(name: string, source: string) => any} defineModule
+ * @property {Map<string, {source: string, esm: boolean}>} declared modules given but not run yet
+ * @property {(name: string) => any} runDeclared run a declared module (once), return its exports
+ * @property {(err: any) => boolean} isDeferral an npm package it needs initializes at run time only
+ * @property {(name: string) => any} exportsOf a module's exports (a declared one is run first)
  * @property {(kind: string, name: string, fn: () => any) => any} buildStep
  * @property {(fingerprint: any) => void} finishSnapshot
  * @property {() => void} start the protocol server

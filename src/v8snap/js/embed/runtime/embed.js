@@ -14,11 +14,15 @@
 //   fdCb   Python -> JS callback replies    {ok, value | error}; read with a *blocking* readSync, which is
 //          what makes a Python callback a plain synchronous call from JavaScript.
 // Values cross as JSON; bytes, BigInt and undefined are tagged objects {"$v8snap": kind, ...}.
-/* global embedCodec, embedChannel, embedModules, embedBuild, embedProtocol */
+// Embedded ES modules are registry definitions (embed/esm.py) calling the global __v8snap_esm: the npm
+// fragment's registry when the snapshot has one (prelude/esm-registry.js __v8snap_esmAttach; npm ES modules
+// and embedded ones then share namespaces), else the copy joined before this part (embed/builder.py).
+/* global embedCodec, embedChannel, embedModules, embedBuild, embedProtocol, __v8snap_esm */
 
 /**
  * @param {NodeJS.Require} nodeRequire a require that loads built-ins
- * @returns {{defineModule: V8snapEmbed['defineModule'], buildStep: V8snapEmbed['buildStep'],
+ * @returns {{defineModule: V8snapEmbed['defineModule'], declared: V8snapEmbed['declared'],
+ *   runDeclared: V8snapEmbed['runDeclared'], buildStep: V8snapEmbed['buildStep'],
  *   finishSnapshot: V8snapEmbed['finishSnapshot'], start: V8snapEmbed['start'], modules: V8snapEmbed['modules']}}
  */
 function createEmbed(nodeRequire) {
@@ -37,13 +41,16 @@ function createEmbed(nodeRequire) {
     out: -1,
     cbIn: -1,
   });
+  if (!('__v8snap_esm' in globalThis)) {
+    Object.defineProperty(globalThis, '__v8snap_esm', { value: __v8snap_esm, configurable: true, writable: true });
+  }
   embedCodec(e);
   embedChannel(e);
   embedModules(e);
   embedBuild(e);
   embedProtocol(e);
   return {
-    defineModule: e.defineModule, buildStep: e.buildStep, finishSnapshot: e.finishSnapshot, start: e.start,
+    defineModule: e.defineModule, declared: e.declared, runDeclared: e.runDeclared, buildStep: e.buildStep, finishSnapshot: e.finishSnapshot, start: e.start,
     modules: e.modules,
   };
 }

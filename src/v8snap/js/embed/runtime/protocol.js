@@ -25,13 +25,13 @@ function embedProtocol(e) {
     if (moduleName === null || moduleName === undefined) {
       return { holder: globalThis, value: /** @type {any} */ (globalThis)[name] };
     }
-    const mod = modules.get(moduleName);
-    if (!mod) {
+    const exports = e.exportsOf(moduleName);
+    if (exports === undefined && !modules.has(moduleName)) {
       const err = new Error(`no module named ${JSON.stringify(moduleName)} in this runtime`);
       err.name = 'ReferenceError';
       throw err;
     }
-    return { holder: mod.exports, value: mod.exports[name] };
+    return { holder: exports, value: exports[name] };
   }
 
   /** @param {any} msg */
@@ -53,8 +53,11 @@ function embedProtocol(e) {
           throw new ReferenceError('no entrypoint: call v8snap.registerEntrypoint(fn) or export a default function');
         }
         return e.entrypoint.apply(undefined, msg.args);
+      case 'declare':
+        e.declared.set(msg.name, { source: msg.source, esm: !!msg.esm });
+        return null;
       case 'load':
-        e.defineModule(msg.name, msg.source);
+        if (msg.declared) e.runDeclared(msg.name); else e.defineModule(msg.name, msg.source);
         return null;
       case 'ping':
         return null;
@@ -125,6 +128,6 @@ function embedProtocol(e) {
     input.on('error', () => process.exit(0));
     process.on('uncaughtException', (err) => e.send({ op: 'console', level: 'error', text: 'Uncaught ' + (err && err.stack || String(err)) }));
     process.on('unhandledRejection', (err) => e.send({ op: 'console', level: 'error', text: 'Unhandled rejection ' + (err && /** @type {any} */ (err).stack || String(err)) }));
-    e.send({ op: 'hello', fingerprint: e.bakedFingerprint, live: liveFingerprint(), modules: [...modules.keys()] });
+    e.send({ op: 'hello', fingerprint: e.bakedFingerprint, live: liveFingerprint(), modules: [...modules.keys(), ...e.declared.keys()] });
   };
 }

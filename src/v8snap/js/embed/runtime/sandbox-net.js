@@ -51,7 +51,10 @@ function sandboxLoaders(sb) {
     return origLoad.apply(this, arguments);
   };
   if (typeof Module.registerHooks === 'function') {
-    Module.registerHooks({
+    // Node's own registerHooks when the snapshot's npm packages watch it (js/loader/user-hooks.js): this
+    // hook only checks requests, so the snapshot keeps serving its modules.
+    const register = Module.registerHooks[Symbol.for('v8snap.registerHooks.untracked')] || Module.registerHooks;
+    register.call(Module, {
       /** @param {string} specifier @param {any} context @param {Function} nextResolve */
       resolve(specifier, context, nextResolve) {
         checkNet(specifier);

@@ -1,6 +1,8 @@
 // @ts-check
 'use strict';
-// Convert ES modules (and TypeScript) to CommonJS with esbuild's transform API, for v8snap.embed.
+// The syntax step for TypeScript / JSX modules of v8snap.embed (embed/esm.py): esbuild's transform to
+// JavaScript that keeps its import/export statements (format "esm"). An ES module among the results then
+// takes the same conversion as every other ES module (v8snap.esm, js/esm/convert.js).
 // stdin: {esbuild: "<dir holding node_modules/esbuild>", items: [{name, source, loader}]}
 // stdout: {results: [{code} | {error: {message, line, column}}]}
 const path = require('path');
@@ -14,7 +16,7 @@ process.stdin.on('end', () => {
   const results = req.items.map((/** @type {{source: string, name: string, loader: any}} */ item) => {
     try {
       const out = esbuild.transformSync(item.source, {
-        format: 'cjs', loader: item.loader, sourcefile: item.name, target: 'node20', platform: 'node',
+        format: 'esm', loader: item.loader, sourcefile: item.name, target: 'node22', platform: 'node',
       });
       return { code: out.code };
     } catch (err) {
