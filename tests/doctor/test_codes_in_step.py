@@ -16,7 +16,17 @@ from v8snap.kinds import Code
 JS_DIR = Path(v8snap.__file__).parent / "js"
 
 #: Error codes of node (or of the embedding protocol) that are not violation codes.
-NOT_VIOLATIONS = {"ERR_ACCESS_DENIED", "MODULE_NOT_FOUND", "EAGAIN", "ENOENT", "EROFS", "UNKNOWN", "CODE"}
+NOT_VIOLATIONS = {
+    "ERR_ACCESS_DENIED",
+    "MODULE_NOT_FOUND",
+    "ERR_MODULE_NOT_FOUND",
+    "ERR_REQUIRE_CYCLE_MODULE",
+    "EAGAIN",
+    "ENOENT",
+    "EROFS",
+    "UNKNOWN",
+    "CODE",
+}
 
 #: Codes only Python stages record (acceptance, the doctor's seeds, the printer, the builder).
 PYTHON_ONLY = {
