@@ -470,6 +470,7 @@ class _ModuleRewrite:
                 and parent.type == "call_expression"
                 and parent.child_by_field_name("function") == occ.node
                 and self.index.resolve("eval", occ.node) is None
+                and not _unreachable(parent)
             ):
                 raise _NoRewrite(f"direct eval at line {_line(occ.node)}")
         for occ in self.index.occurrences("arguments"):
@@ -649,6 +650,29 @@ def _exports_producer(
         return _pad(s.src[stmt.start_byte : stmt.end_byte], new)
 
     return produce
+
+
+_BLOCKS = frozenset({"statement_block", "program"})
+_JUMPS = frozenset({"return_statement", "throw_statement", "break_statement", "continue_statement"})
+
+
+def _unreachable(node: ts.Node) -> bool:
+    """True if ``node`` is in a statement that follows a ``return``/``throw``/``break``/``continue`` of the
+    same block: it never runs. (bluebird's and to-fast-properties' ``return obj; eval(obj);``, which keeps
+    V8 from optimizing the function away, is a direct eval that cannot see any binding.)"""
+    stmt: ts.Node | None = node
+    while stmt is not None and (stmt.parent is None or stmt.parent.type not in _BLOCKS):
+        if stmt.type in FUNCTION_TYPES:
+            return False
+        stmt = stmt.parent
+    if stmt is None:
+        return False
+    prev = stmt.prev_named_sibling
+    while prev is not None:
+        if prev.type in _JUMPS:
+            return True
+        prev = prev.prev_named_sibling
+    return False
 
 
 def rewrite_module(
