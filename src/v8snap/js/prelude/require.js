@@ -18,7 +18,10 @@ function __v8snap_makeRequire(state, key) {
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
     if (target.startsWith('node:')) return state.builtin(target.slice(5));
-    if (definitions[target] === undefined) state.violate('NATIVE_ADDON', target);
+    // Not in the registry: a native addon, or a module that stays on disk (graph kinds other than cjs).
+    if (definitions[target] === undefined) {
+      state.violate(target.endsWith('.node') ? 'NATIVE_ADDON' : 'NOT_IN_SNAPSHOT', target);
+    }
     const exports = state.instantiate(target);
     const kids = (state.childKeys[key] ||= []);
     if (!kids.includes(target)) kids.push(target);
