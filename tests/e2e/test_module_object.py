@@ -53,5 +53,6 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
     reason = meta.modules["./lib/user.js"].reason
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/ondisk.js")
     plain = run_plain(node, app, [])
-    assert plain.stdout == '["lib/node_modules","node_modules","../node_modules"]\nindex.js index.js function\n'
+    paths = '["lib/node_modules","node_modules","../node_modules"]'
+    assert plain.stdout == f"{paths}\nindex.js index.js function\n"
     assert run_launcher(app, []) == plain
