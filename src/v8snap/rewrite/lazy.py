@@ -3,7 +3,7 @@
 Output forms (all inserted on the line of the declaration they replace, so line numbers stay right):
 
 * ``const x = require('m')`` ->
-  ``var x, __x_ok__; function __get_x__() { return __x_ok__ ? x :``
+  ``var x, __x_ok__; function __get_x__() { return __x_ok__ ? x :`` (getter name: see below)
   ``(x = (require('m')), __x_ok__ = true, x); }`` (one line in the output).
   The storage is a ``var`` with a separate ``__x_ok__`` flag: a falsy or ``undefined`` export is cached
   like any other, and the hoisted ``function``/``var`` pair works even if a hoisted function reads ``x``
@@ -12,8 +12,11 @@ Output forms (all inserted on the line of the declaration they replace, so line 
   plus one ``__get_<name>__()`` per binding; the whole pattern is evaluated once, on first use of any.
 * ``exports.x = require('m')`` / ``module.exports.x = ...`` -> ``Object.defineProperty(exports, "x",
   {get, set, enumerable: true, configurable: true})`` with a cached lazy getter and a plain setter.
-* every reference to a replaced binding -> ``__get_x__()`` (``(__get_x__())`` as a ``new`` callee,
-  ``x: __get_x__()`` for a ``{x}`` shorthand); ``x = e`` on a replaced ``let``/``var`` binding ->
+* every reference to a replaced binding -> a call of its getter (``(g())`` as a ``new`` callee,
+  ``x: g()`` for a ``{x}`` shorthand). The getter's name is two characters shorter than the binding
+  (a Latin-1 letter and digits, :meth:`_Names.sized`), so ``_configChain.build(a)`` ->
+  ``À000000000().build(a)`` leaves every later column of the line, and so stack frames, as in a plain run;
+  a binding of one or two characters (minified code) gets ``__get_x__``; ``x = e`` on a replaced ``let``/``var`` binding ->
   ``(x = e, __x_ok__ = true, x)``. Other writes make the module norewrite.
 
 Known semantic differences, accepted: a module that is never used does not load its lazy requires
@@ -94,6 +97,11 @@ class _Decl:
         return name is None or name.type != "identifier"
 
 
+# Letters of Latin-1 beyond ASCII (one UTF-16 unit each, valid identifier starts, rare in source): the first
+# character of a getter name sized to the binding it replaces (_Names.sized).
+_LATIN1_LETTERS = "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+
+
 @dataclass
 class _Names:
     """Generated identifiers, checked against the source so they never collide."""
@@ -109,6 +117,22 @@ class _Names:
             n += 1
         self.used.add(name)
         return name
+
+    def sized(self, length: int) -> str | None:
+        """A fresh identifier of exactly ``length`` characters (a Latin-1 letter, then digits), or None.
+
+        A reference ``x`` becomes ``g()``: with ``len(g) == len(x) - 2`` everything after it on the line keeps
+        its column, so stack frames there read as in a plain run."""
+        if length < 1:
+            return None
+        width = length - 1
+        for k in range(len(_LATIN1_LETTERS) * 10**width):
+            first, rest = divmod(k, 10**width)
+            name = _LATIN1_LETTERS[first] + (str(rest).zfill(width) if width else "")
+            if name not in self.used and name.encode() not in self.src:
+                self.used.add(name)
+                return name
+        return None
 
 
 def _line(node: ts.Node) -> int:
@@ -367,7 +391,8 @@ class _ModuleRewrite:
             flags[c.declarator.id] = gen.fresh(f"__{c.names[0]}_ok__")
             for n in c.names:
                 by_name[(c.top.key, n)] = c
-                getters[(c.top.key, n)] = gen.fresh(f"__get_{n}__")
+                units = len(n.encode("utf-16-le")) // 2  # the binding's length in columns
+                getters[(c.top.key, n)] = gen.sized(units - 2) or gen.fresh(f"__get_{n}__")
         loaders = {
             c.declarator.id: gen.fresh(f"__load_{c.names[0]}__") for c in cands.values() if c.is_pattern
         }
