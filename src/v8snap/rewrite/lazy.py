@@ -14,8 +14,8 @@ Output forms (all inserted on the line of the declaration they replace, so line 
   {get, set, enumerable: true, configurable: true})`` with a cached lazy getter and a plain setter.
 * every reference to a replaced binding -> a call of its getter (``(g())`` as a ``new`` callee,
   ``x: g()`` for a ``{x}`` shorthand). The getter's name is two characters shorter than the binding
-  (a Latin-1 letter and digits, :meth:`_Names.sized`), so ``_configChain.build(a)`` ->
-  ``À000000000().build(a)`` leaves every later column of the line, and so stack frames, as in a plain run;
+  (a Latin-1 letter and digits, :meth:`_Names.sized`): ``_configChain.build(a)`` ->
+  ``À000000000().build(a)`` leaves the line's later columns, so stack frames, as in a plain run;
   a binding of one or two characters (minified code) gets ``__get_x__``; ``x = e`` on a replaced ``let``/``var`` binding ->
   ``(x = e, __x_ok__ = true, x)``. Other writes make the module norewrite.
 
