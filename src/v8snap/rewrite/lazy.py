@@ -16,8 +16,8 @@ Output forms (all inserted on the line of the declaration they replace, so line 
   ``x: g()`` for a ``{x}`` shorthand). The getter's name is two characters shorter than the binding
   (a Latin-1 letter and digits, :meth:`_Names.sized`): ``_configChain.build(a)`` ->
   ``À000000000().build(a)`` leaves the line's later columns, so stack frames, as in a plain run;
-  a binding of one or two characters (minified code) gets ``__get_x__``; ``x = e`` on a replaced ``let``/``var`` binding ->
-  ``(x = e, __x_ok__ = true, x)``. Other writes make the module norewrite.
+  a binding of one or two characters (minified code) gets ``__get_x__``. ``x = e`` on a replaced
+  ``let``/``var`` binding -> ``(x = e, __x_ok__ = true, x)``. Other writes make the module norewrite.
 
 Known semantic differences, accepted: a module that is never used does not load its lazy requires
 (that is the point); a lazy ``const`` read before its declaration no longer throws (TDZ); delaying an
