@@ -15,7 +15,8 @@ resolver map knows them; they are never put in a snapshot, they load from disk.
 Resolutions come from the trace (what Node really did) and from resolving static specifiers with Node's own
 resolver (``require`` conditions, also for ESM files: an ESM file's static imports are all loaded at startup
 and therefore already traced with their real ``import`` resolution). Only resolutions whose target is a
-module of the graph or a built-in are kept in ``ModuleGraph.resolutions``; ``ModuleInfo.resolved`` also keeps
+module of the graph or a built-in (or, for a traced ``require.resolve``, any file inside the root) are kept
+in ``ModuleGraph.resolutions``; ``ModuleInfo.resolved`` also keeps
 targets inside the root that are not in the graph (lazy requires) and ``""`` for unresolvable specifiers.
 """
 
@@ -146,7 +147,7 @@ def _collect_traced(keys: _Keys, runs: list[TraceRun]) -> tuple[dict[str, _Seen]
     traced: dict[tuple[str, str], str] = {}
     for run in runs:
         for rec in run.records:
-            if not rec.ok or not rec.resolved:
+            if not rec.ok or not rec.resolved or rec.via == "resolve":
                 continue
             if rec.parent is not None:
                 traced.setdefault((rec.parent, rec.request), rec.resolved)
@@ -203,7 +204,10 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
             target = keys.target(rec.resolved)
             if parent is None or target is None:
                 continue
-            if target in modules or target.startswith(_BUILTIN):
+            # A require.resolve may name any file (a data file, a package.json): the map answers it at
+            # build time; a require of a target that is not a module still goes to node's loader.
+            resolved_file = rec.via == "resolve" and os.path.isfile(rec.resolved)
+            if target in modules or target.startswith(_BUILTIN) or resolved_file:
                 out[Resolution(_dir_key(parent), rec.request, target)] = None
     for info in modules.values():
         if info.kind == "esm":
@@ -322,10 +326,11 @@ def _later(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInfo]) ->
     late: list[str] = []
     for run in runs:
         cut = len(run.records) if run.first_tick is None else run.first_tick
-        first.update(r.resolved for r in run.records[:cut] if r.ok)
+        first.update(r.resolved for r in run.records[:cut] if r.ok and r.via != "resolve")
     for run in runs:
         for r in run.later_records():
-            key = keys.of(r.resolved) if r.ok and r.resolved not in first else None
+            loaded = r.ok and r.via != "resolve"
+            key = keys.of(r.resolved) if loaded and r.resolved not in first else None
             if key is not None and key in modules and key not in late:
                 late.append(key)
     return late
