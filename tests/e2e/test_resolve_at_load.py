@@ -41,3 +41,43 @@ def test_require_resolve_of_a_data_file_at_load_is_healthy(tmp_path: Path, node:
     (app / "lib" / "data.txt").write_text("new data!\n")
     stale = run_launcher(app, [])
     assert stale.stdout == "dep new data! true\n" and "data.txt changed" in stale.stderr
+
+
+OPTIONAL = """let color = 'none';
+try {
+  color = require('optional-dep').level;
+} catch (e) {
+  color = 'missing:' + e.code;
+}
+let where = 'none';
+try {
+  where = require.resolve('optional-dep/package.json');
+} catch (e) {
+  where = e.code;
+}
+exports.info = color + ' ' + where;
+"""
+
+
+def test_optional_dependency_not_installed_is_healthy(tmp_path: Path, node: Path) -> None:
+    # `try { require('x') } catch {}` with x not installed (debug's supports-color): the trace saw node find
+    # nothing, the map says so, and the module initializes at build time with node's error.
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "package.json").write_text(json.dumps({"name": "optional-missing", "main": "index.js"}))
+    (app / "lib" / "opt.js").write_text(OPTIONAL)
+    (app / "index.js").write_text("console.log(require('./lib/opt').info);\n")
+    report = build_app(SnapshotConfig(app))
+    assert "./lib/opt.js" in report.meta.healthy
+    plain = run_plain(node, app, [])
+    assert plain.stdout == "missing:MODULE_NOT_FOUND MODULE_NOT_FOUND\n"
+    assert run_launcher(app, []) == plain
+    # Found through NODE_PATH at run time: the module runs again, as node finds it.
+    glob = tmp_path / "global" / "optional-dep"
+    glob.mkdir(parents=True)
+    (glob / "package.json").write_text(json.dumps({"name": "optional-dep", "main": "index.js"}))
+    (glob / "index.js").write_text("exports.level = 3;\n")
+    env = {"NODE_PATH": str(tmp_path / "global")}
+    found = run_plain(node, app, [], env)
+    assert found.stdout.startswith("3 ")
+    assert run_launcher(app, [], env) == found

@@ -5,7 +5,8 @@
 //   - require.resolve(request) outside a load: {via: 'resolve'} records. The resolver map answers them at
 //     build time, so a module that resolves a data file or a package.json at load (uglify-js, path lookups
 //     of `pkg/package.json`) can initialize in the snapshot; its target need not be a module of the graph.
-//     Calls with `paths` are not recorded: their answer depends on more than the request.
+//     Calls with `paths` are not recorded: their answer depends on more than the request. A call that
+//     finds nothing (MODULE_NOT_FOUND) is recorded with resolved '', as trace.js records a failed require.
 //   - ES module imports, through the synchronous resolve hook (Node >= 22.15 / 23.5): {via: 'import'}.
 
 const { fileURLToPath } = require('url');
@@ -25,14 +26,23 @@ function installResolveRecorders(Module, records, builtinName) {
   const originalResolve = Module._resolveFilename;
   /** @param {any} request @param {any} parent @param {any} isMain @param {any} options */
   Module._resolveFilename = function v8snapTraceResolve(request, parent, isMain, options) {
-    const resolved = originalResolve.apply(this, arguments);
     const pending = loading.pending;
-    if (pending !== null && pending.request === request && pending.parent === parent) {
-      loading.pending = null;
-      return resolved;
+    const ours = pending !== null && pending.request === request && pending.parent === parent;
+    if (ours) loading.pending = null;
+    const record = !ours && loading.depth === 0 && !(options && options.paths) && !isMain && parent
+      && typeof parent.filename === 'string' && typeof request === 'string' && !builtinName(request);
+    let resolved;
+    try {
+      resolved = originalResolve.apply(this, arguments);
+    } catch (err) {
+      // `try { require.resolve('optional') } catch {}`: the map records that node found nothing.
+      if (record && err && err.code === 'MODULE_NOT_FOUND') {
+        records.push({ parent: parent.filename, request, resolved: '', isMain: false, via: 'resolve', ok: false,
+          error: 'MODULE_NOT_FOUND', format: '' });
+      }
+      throw err;
     }
-    if (loading.depth === 0 && !(options && options.paths) && !isMain && parent && typeof parent.filename === 'string'
-      && typeof request === 'string' && typeof resolved === 'string' && !builtinName(request)) {
+    if (record && typeof resolved === 'string') {
       records.push({
         parent: parent.filename, request, resolved, isMain: false, via: 'resolve', ok: true, error: '', format: '',
       });
