@@ -79,3 +79,14 @@ def test_loader_frames_are_not_compared_but_app_frames_are() -> None:
     assert first_difference(mask, blob) is None
     wrong_line = blob.replace("/app/index.js:2:1", "/app/index.js:3:1")
     assert first_difference(mask, wrong_line) is not None
+
+
+def test_error_properties_after_a_frame_of_either_kind_compare_equal() -> None:
+    """With node's 10 frames, the plain stack can end on an app frame where the blob's ends on a loader
+    frame: the `` {`` of the error's properties is on a different kind of line."""
+    plain = "Error: x\n    at f (/app/a.js:1:2)\n    at g (/app/b.js:3:4) {\n  code: 'E_X'\n}\n"
+    blob = plain.replace(" {\n", "\n    at deserializeMain (node:internal/v8/startup_snapshot:117:5) {\n")
+    mask = learn_mask([plain, plain])
+    assert first_difference(mask, blob) is None
+    assert first_difference(mask, blob.replace("b.js:3:4", "b.js:3:5")) is not None
+    assert first_difference(mask, blob.replace("  code: 'E_X'", "  code: 'E_Y'")) is not None

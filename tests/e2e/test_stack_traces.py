@@ -40,3 +40,26 @@ def test_stack_frames_name_original_file_and_line(tmp_path: Path, node: Path) ->
     plain = run_plain(node, app, [])
     assert f"{app}/lib/thrower.js:4:9" in plain.stdout
     assert run_launcher(app, []) == plain
+
+
+DEP = "if (process.stdout.isTTY) exports.tty = true;\nexports.boom = () => { throw new Error('dep'); };\n"
+USER = "const depModule = require('./dep');\nexports.run = () => depModule.boom.call(null, isFinite(1));\n"
+
+
+def test_frame_on_a_rewritten_line_keeps_its_column(tmp_path: Path, node: Path) -> None:
+    # user.js requires a deferred module (dep.js reads process.stdout at load): the printer makes the
+    # binding lazy, and the frame of run() on the rewritten line names the column of a plain run.
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "package.json").write_text(json.dumps({"name": "cols", "main": "index.js"}))
+    (app / "lib" / "dep.js").write_text(DEP)
+    (app / "lib" / "user.js").write_text(USER)
+    (app / "index.js").write_text(
+        "try {\n  require('./lib/user').run();\n} catch (e) {\n"
+        "  console.log(e.stack.split('\\n').slice(0, 3).join('\\n'));\n}\n"
+    )
+    report = build_app(SnapshotConfig(app))
+    assert "./lib/user.js" in report.meta.healthy and "./lib/dep.js" not in report.meta.healthy
+    plain = run_plain(node, app, [])
+    assert f"{app}/lib/user.js:2:36" in plain.stdout
+    assert run_launcher(app, []) == plain

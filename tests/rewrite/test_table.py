@@ -77,3 +77,12 @@ def test_utf8_offsets_before_edits() -> None:
     res = rewrite_module(src, is_lazy=_is_lazy)
     assert res.code.startswith("const s = '— 😀 é';\nvar x, __x_ok__;")
     assert res.code.endswith("exports.f = () => s + __get_x__();")
+
+
+def test_references_keep_their_columns() -> None:
+    # A reference becomes a getter call of the same length: a stack frame later on the line keeps its column.
+    src = "var _configChain = require('lazy');\nexports.f = (a) => (0, _configChain.build)(a, 1) + g(a);"
+    out = rewrite_module(src, is_lazy=_is_lazy).code.split("\n")[1]
+    assert "_configChain" not in out
+    assert out.index("(a, 1)") == src.split("\n")[1].index("(a, 1)")
+    assert out.index("g(a)") == src.split("\n")[1].index("g(a)")

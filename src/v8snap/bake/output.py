@@ -128,11 +128,26 @@ _LOADER_FRAME = re.compile(
 """A stack frame of node's own loader or of the snapshot script: the frames under the app's code that a
 plain run and a run from the blob cannot share (docs/limits.md, "Loader frames in stack traces")."""
 
+_FRAME = re.compile(r"\s+at \S")
+
 
 def comparable(text: str) -> str:
     """``text`` without the stack-frame lines of node's loader and the snapshot script (both sides of the
-    output check see the app's own frames and everything else exactly)."""
-    return "\n".join(line for line in text.split("\n") if not _LOADER_FRAME.match(line))
+    output check see the app's own frames and everything else exactly).
+
+    The `` {`` that opens an error's own properties (``{ code: 'E_X' }``) ends the last frame line, which
+    is a loader frame on one side and an app frame on the other when the two stacks hold a different
+    number of loader frames: it becomes a line of its own on both sides."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        loader = _LOADER_FRAME.match(line) is not None
+        if line.endswith(" {") and (loader or _FRAME.match(line)):
+            if not loader:
+                out.append(line[:-2])
+            out.append("{")
+        elif not loader:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _tokens(line: str) -> list[str]:

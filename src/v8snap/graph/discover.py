@@ -15,7 +15,9 @@ resolver map knows them; they are never put in a snapshot, they load from disk.
 Resolutions come from the trace (what Node really did) and from resolving static specifiers with Node's own
 resolver (``require`` conditions, also for ESM files: an ESM file's static imports are all loaded at startup
 and therefore already traced with their real ``import`` resolution). Only resolutions whose target is a
-module of the graph or a built-in are kept in ``ModuleGraph.resolutions``; ``ModuleInfo.resolved`` also keeps
+module of the graph or a built-in (or, for a traced ``require.resolve``, any file inside the root; or ``""``
+for a traced request node could not find: an optional dependency not installed) are kept in
+``ModuleGraph.resolutions``; ``ModuleInfo.resolved`` also keeps
 targets inside the root that are not in the graph (lazy requires) and ``""`` for unresolvable specifiers.
 """
 
@@ -146,7 +148,7 @@ def _collect_traced(keys: _Keys, runs: list[TraceRun]) -> tuple[dict[str, _Seen]
     traced: dict[tuple[str, str], str] = {}
     for run in runs:
         for rec in run.records:
-            if not rec.ok or not rec.resolved:
+            if not rec.ok or not rec.resolved or rec.via == "resolve":
                 continue
             if rec.parent is not None:
                 traced.setdefault((rec.parent, rec.request), rec.resolved)
@@ -193,8 +195,17 @@ def _resolve_static(
 def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInfo]) -> list[Resolution]:
     """Traced resolutions (in load order) then static ones, deduplicated; targets in the graph or built-in."""
     out: dict[Resolution, None] = {}
+    missing: dict[Resolution, None] = {}
     for run in runs:
         for rec in run.records:
+            not_found = not rec.resolved and rec.error == "MODULE_NOT_FOUND"
+            if rec.parent is not None and not_found and rec.via != "import":
+                # An optional dependency that is not installed (`try { require('x') } catch {}`): the map
+                # says so (target ""), and the module can be initialized at build time (prelude/require.js).
+                parent = keys.of(rec.parent)
+                if parent is not None:
+                    missing[Resolution(_dir_key(parent), rec.request, "")] = None
+                continue
             # v8snap-esm: the resolver map serves require(); import resolutions (other conditions) are
             # per ES module (ModuleInfo.resolved) and go into its conversion (v8snap.esm).
             if not rec.ok or rec.parent is None or not rec.resolved or rec.via == "import":
@@ -203,7 +214,10 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
             target = keys.target(rec.resolved)
             if parent is None or target is None:
                 continue
-            if target in modules or target.startswith(_BUILTIN):
+            # A require.resolve may name any file (a data file, a package.json): the map answers it at
+            # build time; a require of a target that is not a module still goes to node's loader.
+            resolved_file = rec.via == "resolve" and os.path.isfile(rec.resolved)
+            if target in modules or target.startswith(_BUILTIN) or resolved_file:
                 out[Resolution(_dir_key(parent), rec.request, target)] = None
     for info in modules.values():
         if info.kind == "esm":
@@ -211,6 +225,8 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
         for spec, target in info.resolved.items():
             if target in modules or target.startswith(_BUILTIN):
                 out[Resolution(_dir_key(info.key), spec, target)] = None
+    found = {(r.parent_dir, r.request) for r in out}
+    out.update((r, None) for r in missing if (r.parent_dir, r.request) not in found)
     return list(out)
 
 
@@ -322,10 +338,11 @@ def _later(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInfo]) ->
     late: list[str] = []
     for run in runs:
         cut = len(run.records) if run.first_tick is None else run.first_tick
-        first.update(r.resolved for r in run.records[:cut] if r.ok)
+        first.update(r.resolved for r in run.records[:cut] if r.ok and r.via != "resolve")
     for run in runs:
         for r in run.later_records():
-            key = keys.of(r.resolved) if r.ok and r.resolved not in first else None
+            loaded = r.ok and r.via != "resolve"
+            key = keys.of(r.resolved) if loaded and r.resolved not in first else None
             if key is not None and key in modules and key not in late:
                 late.append(key)
     return late

@@ -28,14 +28,16 @@ _TAIL_LINES = 15
 
 @dataclass(frozen=True)
 class TraceRecord:
-    """One ``require``/``import`` the app performed during startup, in the order it happened.
+    """One ``require``/``import``/``require.resolve`` the app performed during startup, in the order it
+    happened.
 
     Attributes:
         parent: absolute filename of the requiring module; ``None`` for the main module.
         request: the specifier as written (``"./lib"``, ``"lodash"``, ``"http"``).
         resolved: absolute filename, ``"node:<name>"`` for a built-in, ``""`` if resolution failed.
         is_main: this load is the app's main module.
-        via: ``"require"`` (CJS loader) or ``"import"`` (ESM loader).
+        via: ``"require"`` (CJS loader), ``"import"`` (ESM loader) or ``"resolve"`` (a ``require.resolve``
+            of the app: nothing was loaded; js/trace-resolve.js).
         ok: ``False`` when loading threw (e.g. a ``require`` inside ``try``/``catch`` that failed).
         error: error code or message of a failed resolution/load, else ``""``.
         format: format reported by the ESM loader (``"module"``, ``"commonjs"``...) or ``""``.

@@ -16,13 +16,14 @@
 // Record: {parent, request, resolved, isMain, via, ok, error}
 //   parent    absolute filename of the requiring module, or null (main module)
 //   resolved  absolute filename, "node:<name>" for a built-in, "" if resolution failed
-//   via       "require" (Module._load) or "import" (ESM resolve hook)
+//   via       "require" (Module._load), "import" (ESM resolve hook) or "resolve" (require.resolve: the
+//             target need not be a module; trace-resolve.js)
 //   ok        false when the load threw (the module is then not part of the app's startup)
 
 const Module = require('module');
 const fs = require('fs');
 const { isMainThread } = require('worker_threads');
-const { fileURLToPath } = require('url');
+const { installResolveRecorders } = require('./trace-resolve.js');
 
 const OUT = process.env.V8SNAP_TRACE_OUT;
 // Children spawned by the app (they inherit execArgv, hence this preload) must not overwrite the trace.
@@ -47,11 +48,12 @@ if (OUT && isMainThread) {
     return request.startsWith('node:') ? request : 'node:' + request;
   };
 
+  const { loading } = installResolveRecorders(Module, records, builtinName);
   const originalLoad = Module._load;
   Module._load = function v8snapTraceLoad(request, parent, isMain) {
     const parentFile = parent && parent.filename ? parent.filename : null;
     // A CJS module imported from ESM arrives here with no parent and an absolute path: the ESM hook
-    // below has recorded it with its real parent already.
+    // (trace-resolve.js) has recorded it with its real parent already.
     const fromEsm = parentFile === null && !isMain;
     let rec = null;
     if (!fromEsm) {
@@ -60,14 +62,18 @@ if (OUT && isMainThread) {
       if (builtin) {
         rec.resolved = builtin;
       } else {
+        loading.depth++;
         try {
           rec.resolved = Module._resolveFilename(request, parent, isMain);
         } catch (err) {
           rec.error = (err && err.code) || String(err);
+        } finally {
+          loading.depth--;
         }
       }
       records.push(rec);
     }
+    loading.pending = { request, parent };
     try {
       const out = originalLoad.apply(this, arguments);
       if (untilFile !== null && rec && rec.resolved === untilFile) stop('module');
@@ -80,35 +86,6 @@ if (OUT && isMainThread) {
       throw err;
     }
   };
-
-  if (typeof Module.registerHooks === 'function') {
-    // Synchronous resolve hook (Node >= 22.15 / 23.5): sees ESM imports (static and dynamic) that never go
-    // through Module._load. Requires also pass here (with the "require" condition): those are skipped.
-    Module.registerHooks({
-      resolve(specifier, context, nextResolve) {
-        const result = nextResolve(specifier, context);
-        const conditions = context.conditions || [];
-        if (conditions.includes('import')) {
-          let resolved = result.url;
-          if (resolved.startsWith('file:')) resolved = fileURLToPath(resolved);
-          else if (!resolved.startsWith('node:')) resolved = builtinName(resolved) || resolved;
-          let parent = null;
-          if (context.parentURL && context.parentURL.startsWith('file:')) parent = fileURLToPath(context.parentURL);
-          records.push({
-            parent,
-            request: specifier,
-            resolved,
-            isMain: context.parentURL === undefined,
-            via: 'import',
-            ok: true,
-            error: '',
-            format: result.format || '',
-          });
-        }
-        return result;
-      },
-    });
-  }
 
   /** @type {number | null} */ let firstTick = null;
   /** @param {string} reason */

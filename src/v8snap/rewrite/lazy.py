@@ -3,7 +3,7 @@
 Output forms (all inserted on the line of the declaration they replace, so line numbers stay right):
 
 * ``const x = require('m')`` ->
-  ``var x, __x_ok__; function __get_x__() { return __x_ok__ ? x :``
+  ``var x, __x_ok__; function __get_x__() { return __x_ok__ ? x :`` (getter name: see below)
   ``(x = (require('m')), __x_ok__ = true, x); }`` (one line in the output).
   The storage is a ``var`` with a separate ``__x_ok__`` flag: a falsy or ``undefined`` export is cached
   like any other, and the hoisted ``function``/``var`` pair works even if a hoisted function reads ``x``
@@ -12,9 +12,12 @@ Output forms (all inserted on the line of the declaration they replace, so line 
   plus one ``__get_<name>__()`` per binding; the whole pattern is evaluated once, on first use of any.
 * ``exports.x = require('m')`` / ``module.exports.x = ...`` -> ``Object.defineProperty(exports, "x",
   {get, set, enumerable: true, configurable: true})`` with a cached lazy getter and a plain setter.
-* every reference to a replaced binding -> ``__get_x__()`` (``(__get_x__())`` as a ``new`` callee,
-  ``x: __get_x__()`` for a ``{x}`` shorthand); ``x = e`` on a replaced ``let``/``var`` binding ->
-  ``(x = e, __x_ok__ = true, x)``. Other writes make the module norewrite.
+* every reference to a replaced binding -> a call of its getter (``(g())`` as a ``new`` callee,
+  ``x: g()`` for a ``{x}`` shorthand). The getter's name is two characters shorter than the binding
+  (a Latin-1 letter and digits, :meth:`_Names.sized`): ``_configChain.build(a)`` ->
+  ``À000000000().build(a)`` leaves the line's later columns, so stack frames, as in a plain run;
+  a binding of one or two characters (minified code) gets ``__get_x__``. ``x = e`` on a replaced
+  ``let``/``var`` binding -> ``(x = e, __x_ok__ = true, x)``. Other writes make the module norewrite.
 
 Known semantic differences, accepted: a module that is never used does not load its lazy requires
 (that is the point); a lazy ``const`` read before its declaration no longer throws (TDZ); delaying an
@@ -94,6 +97,11 @@ class _Decl:
         return name is None or name.type != "identifier"
 
 
+# Letters of Latin-1 beyond ASCII (one UTF-16 unit each, valid identifier starts, rare in source): the first
+# character of a getter name sized to the binding it replaces (_Names.sized).
+_LATIN1_LETTERS = "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+
+
 @dataclass
 class _Names:
     """Generated identifiers, checked against the source so they never collide."""
@@ -109,6 +117,22 @@ class _Names:
             n += 1
         self.used.add(name)
         return name
+
+    def sized(self, length: int) -> str | None:
+        """A fresh identifier of exactly ``length`` characters (a Latin-1 letter, then digits), or None.
+
+        A reference ``x`` becomes ``g()``: with ``len(g) == len(x) - 2`` everything after it on the line keeps
+        its column, so stack frames there read as in a plain run."""
+        if length < 1:
+            return None
+        width = length - 1
+        for k in range(len(_LATIN1_LETTERS) * 10**width):
+            first, rest = divmod(k, 10**width)
+            name = _LATIN1_LETTERS[first] + (str(rest).zfill(width) if width else "")
+            if name not in self.used and name.encode() not in self.src:
+                self.used.add(name)
+                return name
+        return None
 
 
 def _line(node: ts.Node) -> int:
@@ -367,7 +391,8 @@ class _ModuleRewrite:
             flags[c.declarator.id] = gen.fresh(f"__{c.names[0]}_ok__")
             for n in c.names:
                 by_name[(c.top.key, n)] = c
-                getters[(c.top.key, n)] = gen.fresh(f"__get_{n}__")
+                units = len(n.encode("utf-16-le")) // 2  # the binding's length in columns
+                getters[(c.top.key, n)] = gen.sized(units - 2) or gen.fresh(f"__get_{n}__")
         loaders = {
             c.declarator.id: gen.fresh(f"__load_{c.names[0]}__") for c in cands.values() if c.is_pattern
         }
@@ -470,6 +495,7 @@ class _ModuleRewrite:
                 and parent.type == "call_expression"
                 and parent.child_by_field_name("function") == occ.node
                 and self.index.resolve("eval", occ.node) is None
+                and not _unreachable(parent)
             ):
                 raise _NoRewrite(f"direct eval at line {_line(occ.node)}")
         for occ in self.index.occurrences("arguments"):
@@ -649,6 +675,29 @@ def _exports_producer(
         return _pad(s.src[stmt.start_byte : stmt.end_byte], new)
 
     return produce
+
+
+_BLOCKS = frozenset({"statement_block", "program"})
+_JUMPS = frozenset({"return_statement", "throw_statement", "break_statement", "continue_statement"})
+
+
+def _unreachable(node: ts.Node) -> bool:
+    """True if ``node`` is in a statement that follows a ``return``/``throw``/``break``/``continue`` of the
+    same block: it never runs. (bluebird's and to-fast-properties' ``return obj; eval(obj);``, which keeps
+    V8 from optimizing the function away, is a direct eval that cannot see any binding.)"""
+    stmt: ts.Node | None = node
+    while stmt is not None and (stmt.parent is None or stmt.parent.type not in _BLOCKS):
+        if stmt.type in FUNCTION_TYPES:
+            return False
+        stmt = stmt.parent
+    if stmt is None:
+        return False
+    prev = stmt.prev_named_sibling
+    while prev is not None:
+        if prev.type in _JUMPS:
+            return True
+        prev = prev.prev_named_sibling
+    return False
 
 
 def rewrite_module(

@@ -55,6 +55,28 @@ function __v8snap_registry(state) {
     return undefined;
   };
 
+  // A record's build-time prototype (the loader makes it Module.prototype when it adopts the record):
+  // which module first requires this one is only known at run time, so reading `module.parent` at load
+  // time is a violation, as reading require.cache is.
+  const recordProto = Object.create(Object.prototype, {
+    parent: {
+      configurable: true,
+      get() {
+        if (state.building()) state.violate('NOT_IN_SNAPSHOT', 'module.parent');
+        return undefined;
+      },
+    },
+  });
+  // module.paths as node computes it: each ancestor's node_modules (none under a node_modules segment).
+  /** @param {string} dir @returns {string[]} */
+  const nodeModulePaths = (dir) => {
+    const out = [];
+    for (let d = dir; ; d = path.dirname(d)) {
+      if (path.basename(d) !== 'node_modules') out.push(path.join(d, 'node_modules'));
+      if (path.dirname(d) === d) return out;
+    }
+  };
+
   state.instantiate = function instantiate(key) {
     if (state.tainted.has(key)) state.violate('DEPENDS_ON_DEFERRED', key);
     const existing = state.records[key];
@@ -63,10 +85,11 @@ function __v8snap_registry(state) {
     if (def === undefined) state.violate('NOT_IN_SNAPSHOT', key);
     if (!state.healthy.has(key)) state.violate('DEPENDS_ON_DEFERRED', key);
     const filename = state.filenameOf(key);
-    const record = {
+    const record = Object.create(recordProto);
+    Object.assign(record, {
       id: filename, filename, path: path.dirname(filename), exports: {}, loaded: false,
-      children: [], paths: [],
-    };
+      children: [], paths: nodeModulePaths(path.dirname(filename)),
+    });
     state.records[key] = record;
     state.initStack.push(key);
     const globalsBefore = Object.getOwnPropertyNames(globalThis).length;

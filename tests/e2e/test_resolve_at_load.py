@@ -1,0 +1,83 @@
+"""A module that calls require.resolve at load time for a file that is not a module of the graph (a data
+file, a package's package.json: uglify-js lists its sources so) initializes in the snapshot: the trace
+records the app's require.resolve calls and the resolver map answers them at build time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.helpers import run_launcher, run_plain
+
+from v8snap.bake.app import build_app
+from v8snap.config import SnapshotConfig
+
+INFO = """const path = require('path');
+const fs = require('fs');
+exports.depDir = path.basename(path.dirname(require.resolve('dep/package.json')));
+exports.data = fs.readFileSync(require.resolve('./data.txt'), 'utf8').trim();
+"""
+INDEX = """const info = require('./lib/info');
+console.log(info.depDir, info.data, require.resolve('./lib/data.txt') === require.resolve('./lib/data.txt'));
+"""
+
+
+def test_require_resolve_of_a_data_file_at_load_is_healthy(tmp_path: Path, node: Path) -> None:
+    app = tmp_path / "app"
+    dep = app / "node_modules" / "dep"
+    dep.mkdir(parents=True)
+    (app / "lib").mkdir()
+    (app / "package.json").write_text(json.dumps({"name": "resolve-at-load", "main": "index.js"}))
+    (dep / "package.json").write_text(json.dumps({"name": "dep", "version": "1.0.0"}))
+    (app / "lib" / "info.js").write_text(INFO)
+    (app / "lib" / "data.txt").write_text("some data\n")
+    (app / "index.js").write_text(INDEX)
+    report = build_app(SnapshotConfig(app))
+    assert "./lib/info.js" in report.meta.healthy
+    plain = run_plain(node, app, [])
+    assert plain.stdout == "dep some data true\n"
+    assert run_launcher(app, []) == plain
+    # The data file changes: a file read at load time is stale, the launcher says so and runs plainly.
+    (app / "lib" / "data.txt").write_text("new data!\n")
+    stale = run_launcher(app, [])
+    assert stale.stdout == "dep new data! true\n" and "data.txt changed" in stale.stderr
+
+
+OPTIONAL = """let color = 'none';
+try {
+  color = require('optional-dep').level;
+} catch (e) {
+  color = 'missing:' + e.code;
+}
+let where = 'none';
+try {
+  where = require.resolve('optional-dep/package.json');
+} catch (e) {
+  where = e.code;
+}
+exports.info = color + ' ' + where;
+"""
+
+
+def test_optional_dependency_not_installed_is_healthy(tmp_path: Path, node: Path) -> None:
+    # `try { require('x') } catch {}` with x not installed (debug's supports-color): the trace saw node find
+    # nothing, the map says so, and the module initializes at build time with node's error.
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "package.json").write_text(json.dumps({"name": "optional-missing", "main": "index.js"}))
+    (app / "lib" / "opt.js").write_text(OPTIONAL)
+    (app / "index.js").write_text("console.log(require('./lib/opt').info);\n")
+    report = build_app(SnapshotConfig(app))
+    assert "./lib/opt.js" in report.meta.healthy
+    plain = run_plain(node, app, [])
+    assert plain.stdout == "missing:MODULE_NOT_FOUND MODULE_NOT_FOUND\n"
+    assert run_launcher(app, []) == plain
+    # Found through NODE_PATH at run time: the module runs again, as node finds it.
+    glob = tmp_path / "global" / "optional-dep"
+    glob.mkdir(parents=True)
+    (glob / "package.json").write_text(json.dumps({"name": "optional-dep", "main": "index.js"}))
+    (glob / "index.js").write_text("exports.level = 3;\n")
+    env = {"NODE_PATH": str(tmp_path / "global")}
+    found = run_plain(node, app, [], env)
+    assert found.stdout.startswith("3 ")
+    assert run_launcher(app, [], env) == found
