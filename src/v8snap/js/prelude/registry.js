@@ -1,7 +1,7 @@
 // @ts-check
 // The build-time registry: resolving a request through the resolver map, initializing a definition under
 // the guards (recording its children for the loader), vetted built-ins, and `import()` at build time.
-/* global __v8snap_makeRequire */
+/* global __v8snap_makeRequire, __v8snap_moduleRecord */
 /* exported __v8snap_registry */
 
 /** @param {V8snapState} state */
@@ -55,27 +55,7 @@ function __v8snap_registry(state) {
     return undefined;
   };
 
-  // A record's build-time prototype (the loader makes it Module.prototype when it adopts the record):
-  // which module first requires this one is only known at run time, so reading `module.parent` at load
-  // time is a violation, as reading require.cache is.
-  const recordProto = Object.create(Object.prototype, {
-    parent: {
-      configurable: true,
-      get() {
-        if (state.building()) state.violate('NOT_IN_SNAPSHOT', 'module.parent');
-        return undefined;
-      },
-    },
-  });
-  // module.paths as node computes it: each ancestor's node_modules (none under a node_modules segment).
-  /** @param {string} dir @returns {string[]} */
-  const nodeModulePaths = (dir) => {
-    const out = [];
-    for (let d = dir; ; d = path.dirname(d)) {
-      if (path.basename(d) !== 'node_modules') out.push(path.join(d, 'node_modules'));
-      if (path.dirname(d) === d) return out;
-    }
-  };
+  const newRecord = __v8snap_moduleRecord(state);
 
   state.instantiate = function instantiate(key) {
     if (state.tainted.has(key)) state.violate('DEPENDS_ON_DEFERRED', key);
@@ -85,11 +65,7 @@ function __v8snap_registry(state) {
     if (def === undefined) state.violate('NOT_IN_SNAPSHOT', key);
     if (!state.healthy.has(key)) state.violate('DEPENDS_ON_DEFERRED', key);
     const filename = state.filenameOf(key);
-    const record = Object.create(recordProto);
-    Object.assign(record, {
-      id: filename, filename, path: path.dirname(filename), exports: {}, loaded: false,
-      children: [], paths: nodeModulePaths(path.dirname(filename)),
-    });
+    const record = newRecord(filename);
     state.records[key] = record;
     state.initStack.push(key);
     const globalsBefore = Object.getOwnPropertyNames(globalThis).length;
