@@ -54,6 +54,7 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
         "./lib/re-cjs.js",
         "./node_modules/esm-only/index.js",
         "./lib/via-mjs.mjs",
+        "./lib/shadow.js",  # reassigns only locals named like its exports
     ):
         assert key in healthy, key
     # import() at load of a registry ES module is served from the registry, not a violation
@@ -62,6 +63,9 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
     assert report.on_disk["./lib/tla-user.js"] == "ES module (TOP_LEVEL_AWAIT)"
     assert report.on_disk["./lib/esm-cycle.js"] == "ES module (ESM_CJS_CYCLE)"
     assert report.on_disk["./lib/counter.js"] == "ES module (LIVE_BINDING)"
+    # its importer is deferred because the module is not in the snapshot (it is no native addon)
+    reason = report.meta.modules["./cases/live-binding.js"].reason
+    assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/counter.js")
 
 
 def test_import_from_disk_gets_the_blob_instance(built: tuple[Path, BuildReport], tmp_path: Path) -> None:

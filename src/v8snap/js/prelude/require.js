@@ -18,7 +18,8 @@ function __v8snap_makeRequire(state, key) {
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
     if (target.startsWith('node:')) return state.builtin(target.slice(5));
-    if (definitions[target] === undefined) state.violate('NATIVE_ADDON', target);
+    // Not in the registry: an addon, or a module that stays on disk (instantiate: NOT_IN_SNAPSHOT).
+    if (definitions[target] === undefined && target.endsWith('.node')) state.violate('NATIVE_ADDON', target);
     const exports = state.instantiate(target);
     const kids = (state.childKeys[key] ||= []);
     if (!kids.includes(target)) kids.push(target);
