@@ -55,6 +55,7 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
         "./node_modules/esm-only/index.js",
         "./lib/via-mjs.mjs",
         "./lib/shadow.js",  # reassigns only locals named like its exports
+        "./lib/proc-user.js",  # imports node:process (no read of its stdout getter at load)
     ):
         assert key in healthy, key
     # import() at load of a registry ES module is served from the registry, not a violation
@@ -66,6 +67,14 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
     # its importer is deferred because the module is not in the snapshot (it is no native addon)
     reason = report.meta.modules["./cases/live-binding.js"].reason
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/counter.js")
+
+
+def test_builtin_namespace_values_are_the_run_s(built: tuple[Path, BuildReport], node: Path) -> None:
+    app, _ = built
+    args = ["builtin-getters.js", "not", "traced"]  # argv read through node:process's namespace
+    plain = run_plain(node, app, args)
+    assert "not traced" in plain.stdout
+    assert run_launcher(app, args) == plain
 
 
 def test_import_from_disk_gets_the_blob_instance(built: tuple[Path, BuildReport], tmp_path: Path) -> None:

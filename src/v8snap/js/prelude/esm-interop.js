@@ -19,8 +19,13 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
   const hit = this.cjs.get(to);
   if (hit && hit[0] === ex) return hit[1];
+  if (format === 'builtin') {
+    const ns = this.builtinNamespace(ex);
+    this.cjs.set(to, [ex, ns]);
+    return ns;
+  }
   const ns = Object.create(null);
-  const keys = format === 'json' ? [] : format === 'builtin' ? Object.keys(ex) : names || [];
+  const keys = format === 'json' ? [] : names || [];
   const own = ex !== null && (typeof ex === 'object' || typeof ex === 'function');
   /** @type {Record<string, any>} */
   const values = { default: ex };
@@ -37,6 +42,36 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   Object.preventExtensions(ns);
   this.cjs.set(to, [ex, ns]);
+  return ns;
+};
+/**
+ * A built-in's namespace. Node fills it from the built-in's exports when it makes it, reading each getter
+ * (node:process's stdout, stderr, stdin). Made while building, those values would be the builder's, and the
+ * reads would defer every importer of node:process (TTY_READ): while building a name reads the built-in
+ * when used; after deserialization the first use takes every name at once, as node does when it imports.
+ * @param {any} ex the built-in's exports
+ */
+__v8snap_esm.builtinNamespace = function builtinNamespace(ex) {
+  'use strict';
+  const keys = Object.keys(ex).filter((k) => k !== 'default');
+  /** @type {Record<string, any> | null} */
+  let taken = null;
+  const take = () => {
+    /** @type {Record<string, any>} */
+    const values = {};
+    for (const k of keys) {
+      try { values[k] = ex[k]; } catch { values[k] = undefined; }
+    }
+    return values;
+  };
+  const building = () => __v8snap_esm.state !== null && __v8snap_esm.state.phase === 'build';
+  const ns = Object.create(null);
+  for (const k of ['default', ...keys].sort()) {
+    const get = k === 'default' ? () => ex : () => (building() ? ex[k] : (taken ||= take())[k]);
+    Object.defineProperty(ns, k, { enumerable: true, get });
+  }
+  Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
+  Object.preventExtensions(ns);
   return ns;
 };
 /**
