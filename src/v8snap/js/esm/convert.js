@@ -27,7 +27,8 @@ const HELPERS = ['__toESM', '__toCommonJS', '__reExport'];
 // esbuild's output is whitespace-minified (js/esm/layout.js lays it out again), so these match its
 // compact forms: `var __toESM=`, `__export(m_exports,{a:()=>a,"b-c":()=>import_x.y})`, ...
 const STR = '"(?:[^"\\\\\\n]|\\\\.)*"';
-const REQUIRE_CALL = new RegExp(`\\brequire\\((${STR})\\)`, 'g');
+// not a method call (lodash-es's `freeModule.require('util')` is no import)
+const REQUIRE_CALL = new RegExp(`(?<![.\\w$])require\\((${STR})\\)`, 'g');
 const EXPORT_BLOCK = /(?:^|[;\n])__export\([\w$]+,\{([^]*?)\}\);/;
 const EXPORT_ENTRY = new RegExp(`(?:^|,)(${STR}|[\\w$]+):\\(\\)=>([\\w$]+)(?:\\.([\\w$]+)|\\[(${STR})\\])?(?=,|$)`, 'g');
 const IMPORT_VAR = new RegExp(`(?:^|[;\\n])var ([\\w$]+)=(?:__toESM\\()?require\\((${STR})\\)`, 'g');
