@@ -55,7 +55,7 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
         "./node_modules/esm-only/index.js",
         "./lib/via-mjs.mjs",
         "./lib/shadow.js",  # reassigns only locals named like its exports
-        "./lib/proc-user.js",  # imports node:process (no read of its stdout getter at load)
+        "./lib/proc-user.js",  # imports node:process, tty, child_process; uses them later
         "./lib/member-require.js",  # x.require("y") is no import
     ):
         assert key in healthy, key

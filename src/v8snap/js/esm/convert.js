@@ -4,7 +4,8 @@
 // CommonJS module imported from ESM.
 // stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename]}
 // stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
-//          cjsNames: {filename: [name]}, moduleNames: keys of node:module (prelude/esm-interop.js builtinModule)}
+//          cjsNames: {filename: [name]}, builtinNames: {'node:x': keys of each built-in the modules import}
+//          (prelude/esm-interop.js: builtinNamespace, builtinModule)
 //
 // Syntax is esbuild's (format "cjs"); the semantics come from js/prelude/esm-registry.js, which the output calls:
 //   - esbuild's interop helpers __toESM / __toCommonJS / __reExport are bound to the registry's, so an
@@ -137,5 +138,12 @@ process.stdin.on('end', () => {
   /** @type {Record<string, string[]>} */
   const names = {};
   for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set());
-  process.stdout.write(JSON.stringify({ results, cjsNames: names, moduleNames: Object.keys(require('module')) }));
+  const { isBuiltin } = require('module');
+  /** @type {Record<string, string[]>} */
+  const builtinNames = {};
+  for (const spec of results.flatMap((/** @type {any} */ r) => r.specs || [])) {
+    const id = 'node:' + spec.replace(/^node:/, '');
+    if (isBuiltin(spec) && !(id in builtinNames)) builtinNames[id] = Object.keys(require(id));
+  }
+  process.stdout.write(JSON.stringify({ results, cjsNames: names, builtinNames }));
 });

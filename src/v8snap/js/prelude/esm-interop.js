@@ -15,17 +15,19 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   'use strict';
   const [to, format, names] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
+  if (format === 'builtin' && names) {
+    const known = this.cjs.get(to);
+    if (known) return known[1];
+    const ns = this.builtinNamespace(() => require(to), names);
+    this.cjs.set(to, [null, ns]);
+    return ns;
+  }
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
   const hit = this.cjs.get(to);
   if (hit && hit[0] === ex) return hit[1];
-  if (format === 'builtin') {
-    const ns = this.builtinNamespace(ex);
-    this.cjs.set(to, [ex, ns]);
-    return ns;
-  }
   const ns = Object.create(null);
-  const keys = format === 'json' ? [] : names || [];
+  const keys = format === 'json' ? [] : format === 'builtin' ? Object.keys(ex) : names || [];
   const own = ex !== null && (typeof ex === 'object' || typeof ex === 'function');
   /** @type {Record<string, any>} */
   const values = { default: ex };
@@ -45,29 +47,37 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   return ns;
 };
 /**
- * A built-in's namespace. Node fills it from the built-in's exports when it makes it, reading each getter
- * (node:process's stdout, stderr, stdin). Made while building, those values would be the builder's, and the
- * reads would defer every importer of node:process (TTY_READ): while building a name reads the built-in
- * when used; after deserialization the first use takes every name at once, as node does when it imports.
- * @param {any} ex the built-in's exports
+ * A built-in's namespace. Node loads the built-in at the import and fills the namespace from its exports,
+ * reading each getter (node:process's stdout, stderr, stdin). Made while building, those values would be the
+ * builder's, and the reads (or a built-in the builder does not support: tty, child_process) would defer
+ * every importer: here the built-in loads when a name is first used; after deserialization that first use
+ * takes every name at once, as node does at the import.
+ * @param {() => any} load the built-in's exports (the importer's require)
+ * @param {string[]} names the built-in's keys (listed by js/esm/convert.js with the same node)
  */
-__v8snap_esm.builtinNamespace = function builtinNamespace(ex) {
+__v8snap_esm.builtinNamespace = function builtinNamespace(load, names) {
   'use strict';
-  const keys = Object.keys(ex).filter((k) => k !== 'default');
+  /** @type {any} */
+  let ex;
+  let loaded = false;
+  const exports = () => {
+    if (!loaded) { ex = load(); loaded = true; }
+    return ex;
+  };
   /** @type {Record<string, any> | null} */
   let taken = null;
   const take = () => {
     /** @type {Record<string, any>} */
     const values = {};
-    for (const k of keys) {
-      try { values[k] = ex[k]; } catch { values[k] = undefined; }
+    for (const k of names) {
+      try { values[k] = exports()[k]; } catch { values[k] = undefined; }
     }
     return values;
   };
   const building = () => __v8snap_esm.state !== null && __v8snap_esm.state.phase === 'build';
   const ns = Object.create(null);
-  for (const k of ['default', ...keys].sort()) {
-    const get = k === 'default' ? () => ex : () => (building() ? ex[k] : (taken ||= take())[k]);
+  for (const k of ['default', ...names.filter((n) => n !== 'default')].sort()) {
+    const get = k === 'default' ? exports : () => (building() ? exports()[k] : (taken ||= take())[k]);
     Object.defineProperty(ns, k, { enumerable: true, get });
   }
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
