@@ -54,7 +54,7 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
         "./lib/re-cjs.js",
         "./node_modules/esm-only/index.js",
         "./lib/via-mjs.mjs",
-        "./lib/shadow.js",  # reassigns only locals named like its exports
+        "./lib/shadow.js",  # assigns exports at top level only, or locals named like them
         "./lib/proc-user.js",  # imports node:process, tty, child_process; uses them later
         "./lib/member-require.js",  # x.require("y") is no import
     ):

@@ -4,11 +4,14 @@ Inside the blob an importer reads a converted module's exports through getters, 
 seen, as node's live bindings are. Across a facade (an importer node loads from disk, or ``import()``:
 ``js/loader/esm-hooks.js``) the values are those at the end of the module's evaluation; a module whose
 exported bindings change later is therefore kept on disk when a facade could serve it (code ``LIVE_BINDING``).
-The test is syntactic and errs on the side of "assigned": an assignment, update or ``for (x of/in)`` to a
-name the module exports counts unless a scope around it declares that name again (a parameter, a ``var`` of
-the enclosing function, a ``let``/``const``/``class``/``function`` of an enclosing block, a ``catch``
-parameter, a ``for (let/const ...)`` head): there the name is another binding (d3's ``export default function
-count() { let count = 0; ... ++count }``). Anything the scan does not recognize counts as assigned.
+The test is syntactic and errs on the side of "assigned". An assignment, update or ``for (x of/in)`` to a
+name the module exports counts when it can run after the module's evaluation, inside a function or a class
+body (top-level code, such as TypeScript's enum ``(function (E) {...})(E || (E = {}))``, runs only while the
+module evaluates, and a facade takes the values after that), unless a scope around it declares that name
+again (a parameter, a ``var`` of the enclosing function, a ``let``/``const``/``class``/``function`` of an
+enclosing block, a ``catch`` parameter, a ``for (let/const ...)`` head): there the name is another binding
+(d3's ``export default function count() { let count = 0; ... ++count }``). Anything the scan does not
+recognize counts as assigned.
 """
 
 from __future__ import annotations
@@ -167,8 +170,18 @@ def _shadowed(node: ts.Node, name: str, cache: dict[tuple[int, int, str], set[st
     return False
 
 
+def _after_evaluation(node: ts.Node) -> bool:
+    """Whether ``node`` can run after its module's evaluation: it is inside a function or a class body."""
+    up = node.parent
+    while up is not None:
+        if up.type in _FUNCTIONS or up.type == "class_body":
+            return True
+        up = up.parent
+    return False
+
+
 def reassigned_exports(source: bytes) -> list[str]:
-    """Exported local names of an ES module that are assigned somewhere other than their declaration.
+    """Exported local names of an ES module that may be assigned after its evaluation (module docstring).
 
     Args:
         source: the module's source (UTF-8).
@@ -185,7 +198,7 @@ def reassigned_exports(source: bytes) -> list[str]:
     cursor = root.walk()
     while True:
         node = cursor.node
-        if node is not None and node.type in _ASSIGN:
+        if node is not None and node.type in _ASSIGN and _after_evaluation(node):
             assigned |= {n for n in _targets(node) & exported if not _shadowed(node, n, cache)}
         if cursor.goto_first_child() or cursor.goto_next_sibling():
             continue
