@@ -32,6 +32,9 @@ MODULES: dict[str, str] = {
     "term.js": "module.exports = { tty: !!process.stdout.isTTY, cols: process.stdout.columns };\n",
     "colors.js": "const s = process.stderr;\nmodule.exports = s.isTTY ? s.getColorDepth() : 1;\n",
     "pure.js": "module.exports = { add: (a, b) => a + b, blob: () => new Blob(['x']) };\n",
+    # string-width: an Intl object held from load aborts the builder; one made later is fine
+    "intl.js": "const seg = new Intl.Segmenter();\nmodule.exports = (s) => [...seg.segment(s)].length;\n",
+    "intl_later.js": "module.exports = (n) => new Intl.NumberFormat('en').format(n);\n",
 }
 EXPECTED: dict[str, tuple[str, str | None, str | None]] = {
     "wasm_async.js": ("deferred", "GLOBAL_MISSING", "WebAssembly"),
@@ -43,6 +46,8 @@ EXPECTED: dict[str, tuple[str, str | None, str | None]] = {
     "term.js": ("deferred", "TTY_READ", "process.stdout"),
     "colors.js": ("deferred", "TTY_READ", "process.stderr"),
     "pure.js": ("healthy", None, None),
+    "intl.js": ("deferred", "BUILTIN_CRASHES", "new Intl.Segmenter()"),
+    "intl_later.js": ("healthy", None, None),
 }
 
 
@@ -69,6 +74,7 @@ def test_probe_finds_what_the_builder_lacks(node: Path) -> None:
     assert found["lazy"].get("Response") == "touch"
     assert found["lazy"].get("Blob") == "use"
     assert "URL" not in found["lazy"] and "TextEncoder" not in found["lazy"]
+    assert found["lazy"].get("Intl.Segmenter") == "use" and "Intl.getCanonicalLocales" not in found["lazy"]
     assert probe_builder_globals(node) == found  # cached
 
 
