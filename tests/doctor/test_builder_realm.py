@@ -34,6 +34,9 @@ MODULES: dict[str, str] = {
     "pure.js": "module.exports = { add: (a, b) => a + b, blob: () => new Blob(['x']) };\n",
     "resize.js": "process.stdout.on('resize', () => {});\n",
     "stdin.js": "module.exports = !!process.stdin.isTTY;\n",
+    # string-width: an Intl object held from load aborts the builder; one made later is fine
+    "intl.js": "const seg = new Intl.Segmenter();\nmodule.exports = (s) => [...seg.segment(s)].length;\n",
+    "intl_later.js": "module.exports = (n) => new Intl.NumberFormat('en').format(n);\n",
 }
 EXPECTED: dict[str, tuple[str, str | None, str | None]] = {
     "wasm_async.js": ("deferred", "GLOBAL_MISSING", "WebAssembly"),
@@ -48,6 +51,8 @@ EXPECTED: dict[str, tuple[str, str | None, str | None]] = {
     "resize.js": ("deferred", "TTY_READ", "process.stdout.on"),
     "stdin.js": ("deferred", "TTY_READ", "process.stdin"),
     "pure.js": ("healthy", None, None),
+    "intl.js": ("deferred", "BUILTIN_CRASHES", "new Intl.Segmenter()"),
+    "intl_later.js": ("healthy", None, None),
 }
 
 
@@ -74,6 +79,7 @@ def test_probe_finds_what_the_builder_lacks(node: Path) -> None:
     assert found["lazy"].get("Response") == "touch"
     assert found["lazy"].get("Blob") == "use"
     assert "URL" not in found["lazy"] and "TextEncoder" not in found["lazy"]
+    assert found["lazy"].get("Intl.Segmenter") == "use" and "Intl.getCanonicalLocales" not in found["lazy"]
     assert probe_builder_globals(node) == found  # cached
 
 

@@ -42,7 +42,7 @@ def test_stack_frames_name_original_file_and_line(tmp_path: Path, node: Path) ->
     assert run_launcher(app, []) == plain
 
 
-DEP = "if (Object.keys(process.env).length < 0) exports.none = true;\nexports.boom = () => { throw new Error('dep'); };\n"
+DEP = "if (!Object.keys(process.env)) exports.x = 1;\nexports.boom = () => { throw new Error('dep'); };\n"
 USER = "const depModule = require('./dep');\nexports.run = () => depModule.boom.call(null, isFinite(1));\n"
 
 

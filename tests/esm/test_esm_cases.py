@@ -55,6 +55,9 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
         "./node_modules/esm-only/index.js",
         "./lib/via-mjs.mjs",
         "./lib/term.js",  # imports node:process, reads process.stdout.isTTY (an assumption)
+        "./lib/shadow.js",  # assigns exports at top level only, or locals named like them
+        "./lib/proc-user.js",  # imports node:process, tty, child_process; uses them later
+        "./lib/member-require.js",  # x.require("y") is no import
     ):
         assert key in healthy, key
     # import() at load of a registry ES module is served from the registry, not a violation
@@ -63,6 +66,17 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
     assert report.on_disk["./lib/tla-user.js"] == "ES module (TOP_LEVEL_AWAIT)"
     assert report.on_disk["./lib/esm-cycle.js"] == "ES module (ESM_CJS_CYCLE)"
     assert report.on_disk["./lib/counter.js"] == "ES module (LIVE_BINDING)"
+    # its importer is deferred because the module is not in the snapshot (it is no native addon)
+    reason = report.meta.modules["./cases/live-binding.js"].reason
+    assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/counter.js")
+
+
+def test_builtin_namespace_values_are_the_run_s(built: tuple[Path, BuildReport], node: Path) -> None:
+    app, _ = built
+    args = ["builtin-getters.js", "not", "traced"]  # argv read through node:process's namespace
+    plain = run_plain(node, app, args)
+    assert "not traced" in plain.stdout
+    assert run_launcher(app, args) == plain
 
 
 def test_import_from_disk_gets_the_blob_instance(built: tuple[Path, BuildReport], tmp_path: Path) -> None:

@@ -52,6 +52,27 @@ test('env, argv, cwd, clock, random and timers at load are violations', () => {
   }
 });
 
+test('a file inside the app read through its descriptor is fine; another descriptor is not', () => {
+  // readFileSync without an encoding reads through fs.openSync, fs.readSync and fs.closeSync
+  const root = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'v8snap-fd-'));
+  const file = path.join(root, 'data.json');
+  fs.writeFileSync(file, '{"a":1}');
+  const defs = {
+    './buf.js': function (e, m, r) { e.v = JSON.parse(r('fs').readFileSync(file)).a; },
+    './fd.js': function (e, m, r) {
+      const f = r('fs'); const fd = f.openSync(file); const b = Buffer.alloc(2); f.readSync(fd, b); f.closeSync(fd); e.v = String(b);
+    },
+    './stdin.js': function (e, m, r) { r('fs').fstatSync(0); },
+  };
+  const config = { root, entry: './index.js', order: Object.keys(defs), deferred: [], map: { '.\u0000fs': 'node:fs' },
+    builtinVerdicts: { fs: 'ok', path: 'ok' }, allow: [], assume: false };
+  const s = makeState(config, defs);
+  s.installGuards();
+  assert.deepStrictEqual(run(s), ['./stdin.js FS_OUTSIDE_APP fs.fstatSync() at load time']);
+  assert.deepStrictEqual([s.records['./buf.js'].exports.v, s.records['./fd.js'].exports.v], [1, '{"']);
+  fs.rmSync(root, { recursive: true });
+});
+
 test('a fixed date and a captured reference are fine', () => {
   const s = state({ './ok.js': function (exports) { exports.d = new Date(0).getTime(); exports.now = Date.now; } });
   assert.deepStrictEqual(run(s), []);

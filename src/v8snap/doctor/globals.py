@@ -7,8 +7,10 @@ builder's. Measured on node 24.19.0: the builder's realm lacks ``WebAssembly``, 
 ``DataView.prototype.getFloat16``/``setFloat16``) -- all present again when the blob runs -- and some of
 node's lazily loaded web globals abort the builder when read (``Response``, ``Headers``, ``Request``,
 ``FormData``, ``WebSocket``, ...) or when constructed or called (``Blob``, ``fetch``, ``MessageChannel``,
-...). Like the built-ins (``builtins.py``) this is measured, not hard-coded: a plain run and a builder run
-list the globals, then one builder run per node global touches it (and uses it).
+...), as does holding an object of ``Intl``'s constructors (``new Intl.Segmenter()``: string-width,
+``new Intl.ListFormat()``: @sindresorhus/is). Like the built-ins (``builtins.py``) this is measured, not
+hard-coded: a plain run and a builder run list the globals, then one builder run per node global and per
+constructor of ``Intl`` touches it (and uses it).
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def probe_builder_globals(
     Raises:
         NodeProcessError: node cannot list its globals (plainly or in its builder).
     """
-    cache, cached = cached_probe("builder-globals", node, cache_dir)
+    cache, cached = cached_probe("builder-globals-2", node, cache_dir)  # -2: Intl's members are probed
     if isinstance(cached, dict) and isinstance(cached.get("missing"), list):
         return cached
     with tempfile.TemporaryDirectory(prefix="v8snap-globals-") as tmp:
@@ -119,6 +121,8 @@ def probe_builder_globals(
         builder = json.loads(builder_out.read_text())
         ecma = set(plain["ecma"])
         names = [n for n in builder["globals"] if n not in ecma and n not in ("global", "globalThis")]
+        # ICU-backed objects: an Intl.Segmenter, NumberFormat, ... held from load aborts the builder
+        names += [f"Intl.{m}" for m in builder["members"].get("Intl", []) if m[:1].isupper()]
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
             verdicts = dict(zip(names, pool.map(lambda n: _lazy_verdict(node, n, work), names), strict=True))
     # Controls: globals every node's builder supports. A probe that failed for the machine's sake (a full

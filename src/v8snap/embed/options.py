@@ -11,7 +11,7 @@ from pathlib import Path
 from v8snap.node.helpers import js_path
 
 #: The ES module registry files js/embed/server.js joins before the embed runtime (``prelude/esm-*.js``).
-ESM_PARTS = ("registry", "origins", "interop")
+ESM_PARTS = ("registry", "origins", "interop", "builtins")
 
 ConsoleCallback = Callable[[str, str], None]
 """Called as ``callback(level, text)`` for every ``console.*`` call in the runtime."""

@@ -111,7 +111,7 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
         if "refuse" in res:
             out.refused[key] = f"{res['refuse']['code']}: {res['refuse']['detail']}"
             continue
-        table, why = _table(graph, key, res["specs"], cjs_names, reply["moduleNames"])
+        table, why = _table(graph, key, res["specs"], cjs_names, reply["builtinNames"])
         if why:
             out.refused[key] = why
             continue
@@ -226,8 +226,8 @@ def convert_sources(
         for spec in res["specs"]:
             target, fmt = resolve(mod.filename, spec)
             names = reply["cjsNames"].get(target) if fmt == "cjs" else None
-            if target == "node:module" and fmt == "builtin":  # createRequire(import.meta.url)
-                names = reply["moduleNames"]
+            if fmt == "builtin":  # the built-in's keys: its namespace loads it at first use (as for apps)
+                names = reply["builtinNames"].get(target)
             table[spec] = [target, fmt, names]
         out[mod.filename] = _definition(res, table, json.dumps(mod.filename, ensure_ascii=True))
     return out
@@ -238,18 +238,19 @@ def _table(
     key: str,
     specs: list[str],
     cjs_names: Mapping[str, list[str]],
-    module_names: list[str],
+    builtin_names: Mapping[str, list[str]],
 ) -> tuple[dict[str, list[object]], str]:
     """Import table of ``key``: spec -> [target filename or ``node:x``, format, names or None].
 
-    Names: a CommonJS target's lexer names; ``node:module``'s keys (its ``createRequire`` serves the
-    registry at build time: ``js/prelude/esm-interop.js``)."""
+    Names: a CommonJS target's lexer names; a built-in's keys (listed by the conversion's node: its namespace
+    loads the built-in when a name is first used, and ``node:module``'s ``createRequire`` serves the registry
+    at build time: ``js/prelude/esm-interop.js``)."""
     table: dict[str, list[object]] = {}
     resolved = graph.modules[key].resolved
     for spec in specs:
         target = resolved.get(spec, "")
         if target.startswith(_BUILTIN):
-            table[spec] = [target, "builtin", module_names if target == "node:module" else None]
+            table[spec] = [target, "builtin", builtin_names.get(target)]
             continue
         info = graph.modules.get(target)
         if info is None or info.kind not in _FORMATS:

@@ -9,7 +9,7 @@ const vm = require('vm');
 
 const dir = path.join(__dirname, 'runtime');
 // The ES module registry first (embed/options.py ESM_PARTS): embedded ES modules run on it.
-const esm = ['esm-registry.js', 'esm-origins.js', 'esm-interop.js'].map((f) => path.join(__dirname, '..', 'prelude', f));
+const esm = ['esm-registry.js', 'esm-origins.js', 'esm-interop.js', 'esm-builtins.js'].map((f) => path.join(__dirname, '..', 'prelude', f));
 const files = [...esm, ...fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => path.join(dir, f))];
 const source = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 const wrapper = vm.runInThisContext(`(function (module, require) {\n'use strict';\n${source}\nreturn module.exports;\n})`, {

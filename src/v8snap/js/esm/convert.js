@@ -5,7 +5,8 @@
 // stdin:  {esbuild: dir, lexer: dir, items: [{filename, source}], cjs: [filename], cjsSources?: {filename: text}}
 //         (cjsSources: CommonJS modules held in memory, the embedding API's; lexed as they are)
 // stdout: {results: [{code, specs, locals, stars, reexports} | {refuse: {code, detail}}],
-//          cjsNames: {filename: [name]}, moduleNames: keys of node:module (prelude/esm-interop.js builtinModule)}
+//          cjsNames: {filename: [name]}, builtinNames: {'node:x': keys of each built-in the modules import}
+//          (prelude/esm-interop.js: builtinNamespace, builtinModule)
 //
 // Syntax is esbuild's (format "cjs"); the semantics come from js/prelude/esm-registry.js, which the output calls:
 //   - esbuild's interop helpers __toESM / __toCommonJS / __reExport are bound to the registry's, so an
@@ -27,7 +28,8 @@ const HELPERS = ['__toESM', '__toCommonJS', '__reExport'];
 // esbuild's output is whitespace-minified (js/esm/layout.js lays it out again), so these match its
 // compact forms: `var __toESM=`, `__export(m_exports,{a:()=>a,"b-c":()=>import_x.y})`, ...
 const STR = '"(?:[^"\\\\\\n]|\\\\.)*"';
-const REQUIRE_CALL = new RegExp(`\\brequire\\((${STR})\\)`, 'g');
+// not a method call (lodash-es's `freeModule.require('util')` is no import)
+const REQUIRE_CALL = new RegExp(`(?<![.\\w$])require\\((${STR})\\)`, 'g');
 const EXPORT_BLOCK = /(?:^|[;\n])__export\([\w$]+,\{([^]*?)\}\);/;
 const EXPORT_ENTRY = new RegExp(`(?:^|,)(${STR}|[\\w$]+):\\(\\)=>([\\w$]+)(?:\\.([\\w$]+)|\\[(${STR})\\])?(?=,|$)`, 'g');
 const IMPORT_VAR = new RegExp(`(?:^|[;\\n])var ([\\w$]+)=(?:__toESM\\()?require\\((${STR})\\)`, 'g');
@@ -106,5 +108,12 @@ process.stdin.on('end', () => {
   for (const f of req.cjs) names[f] = cjsNames(lexer, f, new Set(), onDisk);
   const inMemory = memoryHost(req.cjsSources || {});
   for (const f of Object.keys(req.cjsSources || {})) names[f] = cjsNames(lexer, f, new Set(), inMemory);
-  process.stdout.write(JSON.stringify({ results, cjsNames: names, moduleNames: Object.keys(require('module')) }));
+  const { isBuiltin } = require('module');
+  /** @type {Record<string, string[]>} */
+  const builtinNames = {};
+  for (const spec of results.flatMap((/** @type {any} */ r) => r.specs || [])) {
+    const id = 'node:' + spec.replace(/^node:/, '');
+    if (isBuiltin(spec) && !(id in builtinNames)) builtinNames[id] = Object.keys(require(id));
+  }
+  process.stdout.write(JSON.stringify({ results, cjsNames: names, builtinNames }));
 });

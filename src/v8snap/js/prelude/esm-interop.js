@@ -17,6 +17,13 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   'use strict';
   const [to, format, names] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
+  if (format === 'builtin' && names) {
+    const known = this.cjs.get(to);
+    if (known) return known[1];
+    const ns = this.builtinNamespace(() => require(to), names);
+    this.cjs.set(to, [null, ns]);
+    return ns;
+  }
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
   // 'auto' (embedded modules, v8snap.esm.convert.Target): a converted ES module's namespace, else interop
@@ -50,43 +57,6 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   Object.preventExtensions(ns);
   this.cjs.set(to, [ex, ns]);
   return ns;
-};
-/**
- * node:module for converted ES modules. Its common use at load, `createRequire(import.meta.url)`, gives at
- * build time the module's registry require (prelude/require.js makeRequire: what the trace saw it require is in
- * the resolver map; anything else is a violation); any other use at build time is BUILTIN_UNSUPPORTED, as
- * for CommonJS. After deserialization every name is node's own (createRequire included).
- * @param {string[]} names keys of node:module (listed at build time by js/esm/convert.js)
- */
-__v8snap_esm.builtinModule = function builtinModule(names) {
-  'use strict';
-  if (this.moduleNs) return this.moduleNs;
-  const state = __v8snap_esm.state;
-  const building = () => state !== null && state.phase === 'build';
-  const nodeRequire = require; // the builder's require (state.realRequire), not a call: js/README.md
-  const real = () => {
-    if (building() && state.building()) state.violate('BUILTIN_UNSUPPORTED', 'module');
-    return nodeRequire('module');
-  };
-  const createRequire = function createRequire(/** @type {string | URL} */ from) {
-    const s = String(from);
-    const filename = s.startsWith('file:') ? nodeRequire('url').fileURLToPath(s) : s;
-    const own = __v8snap_esm.embedRequire ? __v8snap_esm.embedRequire(filename) : null;
-    if (own) return own; // an embedded module's require (v8snap.embed), at build and run time
-    if (!building()) return nodeRequire('module').createRequire(from);
-    const key = state.keyOfFilename(filename);
-    if (key === null) state.violate('BUILTIN_UNSUPPORTED', `module.createRequire(${s})`);
-    return state.makeRequire(key);
-  };
-  const ns = Object.create(null);
-  for (const k of ['default', ...names.filter((n) => n !== 'default')].sort()) {
-    const get = k === 'createRequire' ? () => (building() || __v8snap_esm.embedRequire ? createRequire : real().createRequire)
-      : k === 'default' ? real : () => real()[k];
-    Object.defineProperty(ns, k, { enumerable: true, get });
-  }
-  Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
-  Object.preventExtensions(ns);
-  return (this.moduleNs = ns);
 };
 /** @param {string} filename @param {Record<string, [string, string, string[] | null]>} table */
 __v8snap_esm.meta = function meta(filename, table) {

@@ -4,7 +4,7 @@
 // 'Promise.try', 'DataView.prototype.getFloat16', ... (present again when the blob runs, so even
 // `typeof WebAssembly` at load bakes a wrong answer) -- and node's lazily loaded globals that crash the
 // builder -- `lazy`: name -> 'touch' (reading it loads internals the builder cannot serialize) or
-// 'use' (constructing or calling it does).
+// 'use' (constructing or calling it does; also Intl's constructors: 'Intl.Segmenter').
 /* exported __v8snap_guardBuilderGlobals */
 
 /**
@@ -47,7 +47,12 @@ function __v8snap_guardBuilderGlobals(state, bg) {
       guardAccess(globalThis, name, 'BUILTIN_CRASHES', `globalThis.${name}`);
       continue;
     }
-    const desc = Object.getOwnPropertyDescriptor(globalThis, name);
+    // A dotted name is a member of an ECMAScript namespace (Intl.Segmenter)
+    const dot = name.lastIndexOf('.');
+    /** @type {any} */
+    const owner = dot < 0 ? globalThis : /** @type {any} */ (globalThis)[name.slice(0, dot)];
+    const member = name.slice(dot + 1);
+    const desc = owner ? Object.getOwnPropertyDescriptor(owner, member) : undefined;
     if (!desc || !desc.configurable || typeof desc.value !== 'function') continue;
     const orig = desc.value;
     const proxy = new Proxy(orig, {
@@ -60,7 +65,7 @@ function __v8snap_guardBuilderGlobals(state, bg) {
         return Reflect.apply(t, self, args);
       },
     });
-    Object.defineProperty(globalThis, name, { ...desc, value: proxy });
-    state.restore.push(() => Object.defineProperty(globalThis, name, desc));
+    Object.defineProperty(owner, member, { ...desc, value: proxy });
+    state.restore.push(() => Object.defineProperty(owner, member, desc));
   }
 }

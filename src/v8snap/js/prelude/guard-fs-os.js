@@ -23,6 +23,15 @@ function __v8snap_guardFs(state) {
   }
   const reads = new Set(['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'realpathSync',
     'accessSync', 'openSync', 'readlinkSync']);
+  // Descriptors of files inside the app opened at load: reading, stat-ing and closing them is reading the
+  // file (readFileSync without an encoding goes through fs.openSync, fs.readSync and fs.closeSync).
+  /** @type {Set<number>} */
+  const appFds = new Set();
+  const byFd = new Set(['readSync', 'readvSync', 'fstatSync', 'closeSync']);
+  /** @param {any} fd @param {any[]} args */
+  const opened = (fd, args) => {
+    if (typeof fd === 'number' && insideApp(args[0])) appFds.add(fd);
+  };
   for (const name of Object.keys(fs)) {
     const desc = Object.getOwnPropertyDescriptor(fs, name);
     if (!desc || !('value' in desc) || typeof desc.value !== 'function' || !desc.writable) continue;
@@ -36,7 +45,10 @@ function __v8snap_guardFs(state) {
         const rel = state.keyOfFilename(path.resolve(String(args[0])));
         if (key && rel) (state.fsReads[key] ||= []).push(rel);
         return false;
-      });
+      }, name === 'openSync' ? opened : undefined);
+    } else if (byFd.has(name)) {
+      state.guardMethod(fs, name, 'FS_OUTSIDE_APP', `fs.${name}() at load time`, (args) => !appFds.has(args[0]),
+        name === 'closeSync' ? (_out, args) => appFds.delete(args[0]) : undefined);
     } else if (name !== 'realpathSync') {
       state.guardMethod(fs, name, 'FS_OUTSIDE_APP', `fs.${name}() at load time`);
     }

@@ -6,13 +6,15 @@
 /** @param {V8snapState} state */
 function __v8snap_guardTools(state) {
   'use strict';
-  state.guardMethod = function guardMethod(obj, name, code, detail, when) {
+  state.guardMethod = function guardMethod(obj, name, code, detail, when, after) {
     const orig = obj[name];
     if (typeof orig !== 'function') return;
     /** @this {any} @param {...any} args */
     const guarded = function (...args) {
       if (state.building() && (!when || when(args))) state.violate(code, detail || name);
-      return new.target ? Reflect.construct(orig, args, new.target) : Reflect.apply(orig, this, args);
+      const out = new.target ? Reflect.construct(orig, args, new.target) : Reflect.apply(orig, this, args);
+      if (after && state.building()) after(out, args);
+      return out;
     };
     // Keep what hangs off the original (fs.realpathSync.native, util.promisify.custom on timers, ...).
     for (const k of Reflect.ownKeys(orig)) {
