@@ -48,18 +48,24 @@ APPS = {
     "demo": (ROOT / "examples" / "demo-app", ["--routes", "--target", "es2022"]),
     "prettier-app": (ROOT / "benchmarks" / "apps" / "prettier-app", []),
 }
-_BUNDLE = """const [esbuild, entry, out] = process.argv.slice(1);
-require(esbuild).buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs',
+# An ES module entry (top-level await, import.meta) is bundled as an ES module, with a `require` for the
+# CommonJS it holds (esbuild's own shim throws on a dynamic require of a built-in).
+_BUNDLE = """const [esbuild, entry, out, format] = process.argv.slice(1);
+const shim = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+const banner = format === 'esm' ? { js: shim } : {};
+require(esbuild).buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format, banner,
   outfile: out, logLevel: 'error', target: 'node' + process.versions.node.split('.')[0] });
 """
 
 
-def bundle(node: Path, entry: Path) -> Path:
-    """esbuild bundle of ``entry``, written next to it (``__dirname`` stays the entry's directory)."""
-    out = entry.with_name(entry.stem + ".bench-bundle.cjs")
+def bundle(node: Path, entry: Path, is_esm: bool) -> Path | None:
+    """esbuild bundle of ``entry``, written next to it (``__dirname`` stays the entry's directory); None
+    when esbuild cannot bundle it (the table then says n/a)."""
+    fmt = "esm" if is_esm else "cjs"
+    out = entry.with_name(entry.stem + f".bench-bundle.{'mjs' if is_esm else 'cjs'}")
     esbuild = ensure_esbuild(node) / "node_modules" / "esbuild"
-    subprocess.run([str(node), "-e", _BUNDLE, str(esbuild), str(entry), str(out)], check=True)
-    return out
+    run = subprocess.run([str(node), "-e", _BUNDLE, str(esbuild), str(entry), str(out), fmt], check=False)
+    return out if run.returncode == 0 else None
 
 
 def _output(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[bytes, int]:
@@ -90,7 +96,9 @@ def main() -> int:
             if _output([str(report.launcher), *args], app) != plain:
                 print(f"{name}: output from the launcher differs from the plain run", file=sys.stderr)
                 return 1
-            bundled = bundle(node, entry)
+            pkg_type = json.loads((app / "package.json").read_text()).get("type")
+            is_esm = entry.suffix == ".mjs" or (entry.suffix == ".js" and pkg_type == "module")
+            bundled = bundle(node, entry, is_esm)
             cache, bcache = compile_cache_dir(), compile_cache_dir()
             variants = [
                 Variant("plain", [str(node), str(entry), *args]),
@@ -98,7 +106,9 @@ def main() -> int:
                 Variant("v8snap", [str(report.launcher), *args]),
                 Variant("floor", [str(node), "-e", "0"]),
             ]
-            if _output([str(node), str(bundled), *args], app, {"NODE_COMPILE_CACHE": str(bcache)}) == plain:
+            if bundled is not None and (
+                _output([str(node), str(bundled), *args], app, {"NODE_COMPILE_CACHE": str(bcache)}) == plain
+            ):
                 variants.insert(
                     2,
                     Variant(
@@ -109,7 +119,7 @@ def main() -> int:
                 )
             else:
                 print(
-                    f"{name}: the esbuild bundle's output differs from the plain run: left out",
+                    f"{name}: no esbuild bundle, or its output differs from the plain run: left out",
                     file=sys.stderr,
                 )
             results = bench_startup(variants, cwd=app, rounds=opts.rounds)
@@ -121,7 +131,7 @@ def main() -> int:
                     "app": name,
                     "modules": len(m.modules),
                     "healthy": len(m.healthy),
-                    "strategy": m.strategy.get("chosen", "snapshot"),
+                    "strategy": str(m.strategy.chosen),
                     **res,
                     "cpu": cpu,
                 }
