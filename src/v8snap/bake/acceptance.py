@@ -283,7 +283,7 @@ class OutputCheck:
         self.timeout, self.say = timeout, progress
         self.first_plain, self.max_plain = first_plain, max_plain
         self.plain: list[RunOutput] = []
-        self.last: RunOutput | None = None  # the last run from a blob
+        self.last: RunOutput | None = None  # the last run compared (a blob's, a strategy's, an executable's)
         self.masks: tuple[StreamMask, StreamMask] | None = None
 
     def _plain_run(self) -> RunOutput:

@@ -15,9 +15,8 @@ resolver map knows them; they are never put in a snapshot, they load from disk.
 Resolutions come from the trace (what Node really did) and from resolving static specifiers with Node's own
 resolver (``require`` conditions, also for ESM files: an ESM file's static imports are all loaded at startup
 and therefore already traced with their real ``import`` resolution). Only resolutions whose target is a
-module of the graph or a built-in (or, for a traced ``require.resolve``, any file inside the root; or ``""``
-for a traced request node could not find: an optional dependency not installed) are kept in
-``ModuleGraph.resolutions``; ``ModuleInfo.resolved`` also keeps
+module of the graph or a built-in (or, for a traced ``require.resolve``, any file inside the root) are kept
+in ``ModuleGraph.resolutions``; ``ModuleInfo.resolved`` also keeps
 targets inside the root that are not in the graph (lazy requires) and ``""`` for unresolvable specifiers.
 """
 
@@ -195,17 +194,8 @@ def _resolve_static(
 def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInfo]) -> list[Resolution]:
     """Traced resolutions (in load order) then static ones, deduplicated; targets in the graph or built-in."""
     out: dict[Resolution, None] = {}
-    missing: dict[Resolution, None] = {}
     for run in runs:
         for rec in run.records:
-            not_found = not rec.resolved and rec.error == "MODULE_NOT_FOUND"
-            if rec.parent is not None and not_found and rec.via != "import":
-                # An optional dependency that is not installed (`try { require('x') } catch {}`): the map
-                # says so (target ""), and the module can be initialized at build time (prelude/require.js).
-                parent = keys.of(rec.parent)
-                if parent is not None:
-                    missing[Resolution(_dir_key(parent), rec.request, "")] = None
-                continue
             # v8snap-esm: the resolver map serves require(); import resolutions (other conditions) are
             # per ES module (ModuleInfo.resolved) and go into its conversion (v8snap.esm).
             if not rec.ok or rec.parent is None or not rec.resolved or rec.via == "import":
@@ -225,8 +215,6 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
         for spec, target in info.resolved.items():
             if target in modules or target.startswith(_BUILTIN):
                 out[Resolution(_dir_key(info.key), spec, target)] = None
-    found = {(r.parent_dir, r.request) for r in out}
-    out.update((r, None) for r in missing if (r.parent_dir, r.request) not in found)
     return list(out)
 
 

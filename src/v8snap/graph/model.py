@@ -91,7 +91,7 @@ class Resolution:
     Attributes:
         parent_dir: directory key of the requiring module (``./node_modules/express/lib``, ``.`` for root).
         request: the string passed to ``require``.
-        target: module key, or ``node:<builtin>``; ``""``: node found nothing (MODULE_NOT_FOUND).
+        target: module key, or ``node:<builtin>``.
     """
 
     parent_dir: str

@@ -61,9 +61,8 @@ function __v8snap_userHooks(shared) {
       return registerHooks.apply(this, /** @type {any} */ (args));
     };
     Object.defineProperty(Module.registerHooks, 'name', { value: 'registerHooks' });
-    // Hooks that do not change what loads (the embedding sandbox's network check: js/embed/runtime/
-    // sandbox-net.js) register through node's own function, so the snapshot keeps serving its modules.
-    Object.defineProperty(Module.registerHooks, Symbol.for('v8snap.registerHooks.untracked'), { value: registerHooks });
+    // (The embedding sandbox's network check registers through node's own function, taken before this
+    // wrapper exists: js/embed/runtime/embed.js; it does not change what loads.)
   }
 
   return { hooked, watch };

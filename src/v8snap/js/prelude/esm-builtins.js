@@ -5,11 +5,11 @@
 /* global __v8snap_esm */
 
 /**
- * A built-in's namespace. Node loads the built-in at the import and fills the namespace from its exports,
- * reading each getter (node:process's stdout, stderr, stdin). Made while building, those values would be the
- * builder's, and the reads (or a built-in the builder does not support: tty, child_process) would defer
- * every importer: here the built-in loads when a name is first used; after deserialization that first use
- * takes every name at once, as node does at the import.
+ * The namespace of a built-in node's builder does not support (tty, child_process, readline, ...), made
+ * while building. Node loads the built-in at the import and fills the namespace from its exports; loading it
+ * at build time would defer every importer (BUILTIN_UNSUPPORTED). Here the built-in loads when a name is
+ * first used; after deserialization that first use takes every name at once. The difference from node: a
+ * patch of the built-in made by the app between its start and that first use shows (docs/limits.md).
  * @param {() => any} load the built-in's exports (the importer's require)
  * @param {string[]} names the built-in's keys (listed by js/esm/convert.js with the same node)
  */

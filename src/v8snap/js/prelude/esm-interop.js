@@ -17,7 +17,12 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   'use strict';
   const [to, format, names] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
-  if (format === 'builtin' && names) {
+  // A built-in node's builder does not support (tty, child_process, ...) cannot load while building: its
+  // namespace loads it at first use (esm-builtins.js). Any other built-in's namespace takes its values
+  // now, as node's does at the import (an app's later patch of the built-in does not show through).
+  const st = this.state;
+  const unsupported = !!st && st.phase === 'build' && st.builtinVerdicts[to.replace(/^node:/, '')] !== 'ok';
+  if (format === 'builtin' && names && unsupported) {
     const known = this.cjs.get(to);
     if (known) return known[1];
     const ns = this.builtinNamespace(() => require(to), names);

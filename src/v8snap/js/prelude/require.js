@@ -11,23 +11,12 @@
 function __v8snap_makeRequire(state, key) {
   'use strict';
   const definitions = state.definitions;
-  // The trace saw node find nothing for this request (an optional dependency not installed): the error node
-  // throws. A bare request could still be found through node's global folders, which node computes from
-  // NODE_PATH and HOME: reading them records assumptions (guard-process.js), checked again at startup.
-  /** @param {string} request */
-  function notFound(request) {
-    if (!/^[./]/.test(request)) void (process.env.NODE_PATH, process.env.HOME);
-    const stack = state.initStack.slice().reverse().map((k) => state.filenameOf(k));
-    const err = new Error(`Cannot find module '${request}'\nRequire stack:\n- ${stack.join('\n- ')}`);
-    return Object.assign(err, { code: 'MODULE_NOT_FOUND', requireStack: stack });
-  }
   /** @param {string} request */
   function require(request) {
     if (state.phase === 'runtime') return state.runtime.requireFrom(key, request);
     if (typeof request !== 'string') throw new TypeError('The "id" argument must be of type string');
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
-    if (target === '') throw notFound(request);
     if (target.startsWith('node:')) return state.builtin(target.slice(5));
     // Not in the registry: a native addon, or a module that stays on disk (graph kinds other than cjs).
     if (definitions[target] === undefined) {
@@ -43,7 +32,6 @@ function __v8snap_makeRequire(state, key) {
     if (state.phase === 'runtime') return state.runtime.resolveFrom(key, request, options);
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', 'require.resolve(' + request + ')');
-    if (target === '') throw notFound(request);
     return target.startsWith('node:') ? target : state.filenameOf(target);
   };
   /** @param {string} request */

@@ -28,6 +28,8 @@ const NET_GLOBALS = ['fetch', 'WebSocket', 'EventSource', 'Request', 'Response',
  * @property {any} bakedFingerprint the builder's fingerprint (embed/builder.py), null without a snapshot
  * @property {boolean} building true while a build step runs
  * @property {boolean} allowNet
+ * @property {Function | undefined} registerHooks node's module.registerHooks, taken when the runtime is made
+ *   (at build time, before the snapshot's loader wraps it to notice an app's hooks: js/loader/user-hooks.js)
  * @property {number} out fd of replies and events (-1 while building)
  * @property {number} cbIn fd of callback replies (-1 while building)
  * @property {(key: string, value: any) => any} replacer JSON.stringify replacer (tagged values)

@@ -38,6 +38,7 @@ function createEmbed(nodeRequire) {
     bakedFingerprint: null,
     building: false,
     allowNet: true,
+    registerHooks: nodeRequire('module').registerHooks,
     out: -1,
     cbIn: -1,
   });

@@ -109,7 +109,7 @@ function embedProtocol(e) {
     e.out = fdOut;
     e.cbIn = fdCb;
     captureConsole();
-    installSandbox(e.allowNet, [...NET_BUILTINS], NET_GLOBALS);
+    installSandbox(e.allowNet, [...NET_BUILTINS], NET_GLOBALS, e.registerHooks);
     const input = new net.Socket({ fd: fdIn, readable: true, writable: false });
     /** @type {Buffer} */
     let pending = Buffer.alloc(0);

@@ -51,9 +51,9 @@ function sandboxLoaders(sb) {
     return origLoad.apply(this, arguments);
   };
   if (typeof Module.registerHooks === 'function') {
-    // Node's own registerHooks when the snapshot's npm packages watch it (js/loader/user-hooks.js): this
-    // hook only checks requests, so the snapshot keeps serving its modules.
-    const register = Module.registerHooks[Symbol.for('v8snap.registerHooks.untracked')] || Module.registerHooks;
+    // Node's own registerHooks, taken before the snapshot's loader wrapped it (js/loader/user-hooks.js):
+    // this hook only checks requests, so the snapshot keeps serving its modules.
+    const register = sb.registerHooks || Module.registerHooks;
     register.call(Module, {
       /** @param {string} specifier @param {any} context @param {Function} nextResolve */
       resolve(specifier, context, nextResolve) {

@@ -30,14 +30,17 @@
  * @property {(id: string) => void} checkNet throws for a network built-in
  * @property {(obj: any, name: string, fn: Function) => void} replace non-writable, non-configurable
  * @property {(proto: any, name: string, what: string) => void} denyMethod
+ * @property {Function | undefined} registerHooks node's own module.registerHooks (not the snapshot loader's
+ *   wrapper, which would count the sandbox's hook as an app's and stop serving the snapshot's modules)
  */
 
 /**
  * @param {boolean} allowNet
  * @param {string[]} netBuiltins built-ins that open network connections
  * @param {string[]} netGlobals globals that do
+ * @param {Function} [registerHooks] node's own module.registerHooks (V8snapSandbox.registerHooks)
  */
-function installSandbox(allowNet, netBuiltins, netGlobals) {
+function installSandbox(allowNet, netBuiltins, netGlobals, registerHooks) {
   const getBuiltin = process.getBuiltinModule.bind(process);
   const NET = new Set(netBuiltins);
   /** @param {any} id */
@@ -66,7 +69,7 @@ function installSandbox(allowNet, netBuiltins, netGlobals) {
     if (proto && typeof proto[name] === 'function') replace(proto, name, function () { throw deniedNet(what); });
   };
   /** @type {V8snapSandbox} */
-  const sb = { getBuiltin, netBuiltins, netGlobals, denied, deniedNet, checkNet, replace, denyMethod };
+  const sb = { getBuiltin, netBuiltins, netGlobals, denied, deniedNet, checkNet, replace, denyMethod, registerHooks };
 
   // Signals: only this process, unless child processes are granted (a child could signal anyone anyway).
   const mayChild = () => !!(process.permission && process.permission.has('child'));
