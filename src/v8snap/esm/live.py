@@ -16,6 +16,8 @@ recognize counts as assigned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tree_sitter as ts
 
 from v8snap.syntax.tree import parse
@@ -29,16 +31,25 @@ _ASSIGN = {
 _NAMES = ("identifier", "shorthand_property_identifier_pattern")
 
 
-def _names_in(node: ts.Node | None) -> set[str]:
+def _collect_names(node: ts.Node | None, inner: Callable[[ts.Node], list[ts.Node | None]]) -> set[str]:
+    """Identifier names under ``node``; ``inner(n)`` gives the children of a non-name node to look into."""
     out: set[str] = set()
-    stack = [node] if node is not None else []
+    stack: list[ts.Node | None] = [node]
     while stack:
         n = stack.pop()
+        if n is None:
+            continue
         if n.type in _NAMES and n.text is not None:
             out.add(n.text.decode("utf-8", "replace"))
-        elif n.type not in ("member_expression", "subscript_expression"):
-            stack.extend(n.named_children)
+        else:
+            stack.extend(inner(n))
     return out
+
+
+def _names_in(node: ts.Node | None) -> set[str]:
+    """Names an assignment target writes (not through a member or subscript)."""
+    skip = ("member_expression", "subscript_expression")
+    return _collect_names(node, lambda n: [] if n.type in skip else list(n.named_children))
 
 
 def _exported_locals(root: ts.Node) -> set[str]:
@@ -76,19 +87,17 @@ _BLOCK_DECLARATIONS = frozenset({"lexical_declaration", "class_declaration", "fu
 
 def _bound(pattern: ts.Node | None) -> set[str]:
     """Names a binding pattern declares (not the names its default values read)."""
-    out: set[str] = set()
-    stack = [pattern] if pattern is not None else []
-    while stack:
-        n = stack.pop()
-        if n.type in _NAMES and n.text is not None:
-            out.add(n.text.decode("utf-8", "replace"))
-        elif n.type in ("assignment_pattern", "object_assignment_pattern"):
-            stack.append(n.child_by_field_name("left"))  # type: ignore[arg-type]
-        elif n.type == "pair_pattern":
-            stack.append(n.child_by_field_name("value"))  # type: ignore[arg-type]
-        elif n.type in ("object_pattern", "array_pattern", "rest_pattern", "formal_parameters"):
-            stack.extend(n.named_children)
-    return out
+
+    def inner(n: ts.Node) -> list[ts.Node | None]:
+        if n.type in ("assignment_pattern", "object_assignment_pattern"):
+            return [n.child_by_field_name("left")]
+        if n.type == "pair_pattern":
+            return [n.child_by_field_name("value")]
+        if n.type in ("object_pattern", "array_pattern", "rest_pattern", "formal_parameters"):
+            return list(n.named_children)
+        return []
+
+    return _collect_names(pattern, inner)
 
 
 def _declared_by(node: ts.Node) -> set[str]:
