@@ -26,6 +26,20 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a pseudo-terminal"),
 ]
 REPO = Path(__file__).resolve().parents[2]
+
+#: What colour libraries read besides the terminal: a CI runner's `CI` turns picocolors' colours on even
+#: piped and supports-color's off even in a terminal (observed in `.ci/run` with CI=true).
+_COLOUR_ENV = ("CI", "FORCE_COLOR", "NO_COLOR", "NODE_DISABLE_COLORS", "COLORTERM", "TERM_PROGRAM")
+
+
+@pytest.fixture(autouse=True)
+def _terminal_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same colour environment on every machine: an xterm with no CI or colour overrides."""
+    for name in _COLOUR_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+
+
 LIBS = {
     "chalk": "./node_modules/chalk/source/index.js",
     "picocolors": "./node_modules/picocolors/picocolors.js",
