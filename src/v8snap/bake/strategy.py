@@ -120,20 +120,19 @@ def choose_strategy(
         return StrategyChoice(Strategy.SNAPSHOT, {})
     for args in trace_args:
         shown = " ".join(args) or "(no args)"
-        for v in strategy_variants(node, entry, blob, out_dir, args):
-            if differs is None or v.name != Strategy.COMPILE_CACHE or v.name not in totals:
-                continue
-            diff = differs(args, v)
-            if diff is not None:
-                rejected[v.name] = f"`{shown}`: {diff}"
-                del totals[v.name]
-                if progress:
-                    progress(f"{v.name}: output of `{shown}` differs from the plain runs ({diff}); not used")
+        variants = strategy_variants(node, entry, blob, out_dir, args)
+        cc = variants[STRATEGIES.index(Strategy.COMPILE_CACHE)]
+        diff = differs(args, cc) if differs is not None and cc.name in totals else None
+        if diff is not None:
+            rejected[cc.name] = f"`{shown}`: {diff}"
+            del totals[cc.name]
+            if progress:
+                progress(f"{cc.name}: output of `{shown}` differs from the plain runs ({diff}); not used")
         if progress:
             progress(f"timing {' / '.join(totals)} on `{shown}`")
         try:
             results = bench_startup(
-                [v for v in strategy_variants(node, entry, blob, out_dir, args) if v.name in totals],
+                [v for v in variants if v.name in totals],
                 cwd=cwd,
                 rounds=rounds,
                 warmup=1,
