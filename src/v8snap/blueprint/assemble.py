@@ -86,8 +86,13 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
     node's own location checks from the blob see the original file and exact line and column, and the text is
     held once in the heap (one-byte when the printer made it so, else read as UTF-8). Otherwise it is inline.
     """
-    if bp.sources_dir is None or kind not in ("cjs", "esm"):
+    if bp.sources_dir is None or kind not in ("cjs", "esm", "json"):
         return module_definition(kind, source)
+    if kind == "json":
+        # Read and parsed with JSON.parse by the builder (js/prelude/source.js): the text stays out of the
+        # snapshot script (which then stays one-byte) and out of the heap once parsed.
+        path = _source_file(bp.sources_dir, key, source.encode("utf-8", "surrogateescape"))
+        return f"__v8snap_json({json.dumps(str(path))}, {json.dumps(filename)})"
     source = _no_hashbang(source)
     if kind == "esm":  # v8snap-esm: node names an ES module's frames by URL (file:///...)
         filename = Path(filename).as_uri()
@@ -95,10 +100,16 @@ def _entry(bp: Blueprint, key: str, kind: str, source: str, filename: str) -> st
         data, encoding = source.encode("latin-1"), "latin1"
     except UnicodeEncodeError:  # not one-byte (rewrite off)
         data, encoding = source.encode("utf-8", "surrogateescape"), "utf8"
-    path = bp.sources_dir / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".js")
+    path = _source_file(bp.sources_dir, key, data)
+    return f"__v8snap_source({json.dumps(str(path))}, {json.dumps(filename)}, {json.dumps(encoding)})"
+
+
+def _source_file(sources_dir: Path, key: str, data: bytes) -> Path:
+    """``sources_dir/<hash of key>.js`` holding ``data`` (written only when it differs)."""
+    path = sources_dir / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".js")
     if not path.is_file() or path.read_bytes() != data:
         atomic_write_bytes(path, data)
-    return f"__v8snap_source({json.dumps(str(path))}, {json.dumps(filename)}, {json.dumps(encoding)})"
+    return path
 
 
 def _no_hashbang(source: str) -> str:
@@ -116,7 +127,10 @@ def module_definition(kind: str, source: str) -> str:
         JavaScript function-expression text, used by the snapshot script and the verifier bundle.
     """
     if kind == "json":
-        return f"function (exports, module) {{ module.exports = (\n{source.strip() or 'null'}\n); }}"
+        # JSON.parse as node's loader (an object literal would make a "__proto__" key the prototype); the
+        # text as an ASCII string literal keeps the script one-byte.
+        text = json.dumps(source.removeprefix("\ufeff"), ensure_ascii=True)
+        return f"function (exports, module) {{ module.exports = JSON.parse({text}); }}"
     # A trailing line comment without a newline would swallow the closing brace.
     return f"function (exports, module, require, __filename, __dirname) {{\n{_no_hashbang(source)}\n}}"
 

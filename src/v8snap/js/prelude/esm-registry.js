@@ -14,7 +14,7 @@
 //     ambiguous and left out;
 //   - require() of a converted module (require(esm)) gets the namespace, with __esModule: true added when it
 //     has a default export and no __esModule of its own, or the value of its 'module.exports' export (node 24);
-//   - import.meta: url, filename, dirname, resolve(), main — run-time values (the app root is fixed by the
+//   - import.meta: url, filename, dirname, resolve(), main - run-time values (the app root is fixed by the
 //     fingerprint, so url/filename/dirname are constants).
 // No top-level 'use strict' (see prelude/state.js).
 
