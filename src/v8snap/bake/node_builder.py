@@ -103,7 +103,9 @@ def run_node_builder(
         cwd: builder working directory.
         flags: extra node flags (part of the fingerprint).
         timeout: seconds before the builder is killed (counted as a crash).
-        env: environment for the builder (default: inherited).
+        env: environment for the builder (default: ``os.environ``, as every other node run of a build gets
+            it: the C-level environment can hold more, e.g. the ``LINES``/``COLUMNS`` GNU readline sets
+            in a process that loaded it, which would make an ``envNames`` assumption fail at startup).
 
     Returns:
         A :class:`BuildOutcome`; a failed build is an outcome, not an exception, except:
@@ -121,7 +123,12 @@ def run_node_builder(
     t0 = time.perf_counter()
     try:
         proc = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+            cmd,
+            cwd=cwd,
+            env=dict(os.environ) if env is None else env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         try:
             so, se = proc.communicate(timeout=timeout)

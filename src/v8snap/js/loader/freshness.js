@@ -80,6 +80,7 @@ function __v8snap_freshness(shared) {
       for (const [kind, name, value] of state.assumptions[key]) {
         let now;
         if (kind === 'env') now = process.env[name] === undefined ? null : process.env[name];
+        else if (kind === 'envNames') now = Object.keys(process.env).filter((n) => !n.startsWith('V8SNAP_')).sort();
         else if (kind === 'argv') now = process.argv;
         else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
         else if (kind === 'tty') now = ttyFact(name);

@@ -1,0 +1,36 @@
+"""Listing the environment's names at load is an assumption on the set of names (debug's DEBUG_* options).
+
+The module is healthy; with the same names it is served from the blob, with a variable added it runs again
+and sees it, as in a plain run (docs/limits.md, "The environment's names").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.helpers import run_launcher, run_plain
+
+from v8snap.bake.app import build_app
+from v8snap.config import SnapshotConfig
+
+OPTS = (
+    "module.exports = Object.keys(process.env).filter((k) => /^envn_/i.test(k)).sort()\n"
+    "  .map((k) => `${k}=${process.env[k]}`);\n"
+)
+
+
+def test_listing_env_names_at_load_is_an_assumption(tmp_path: Path, node: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "package.json").write_text(json.dumps({"name": "envnames", "main": "index.js"}))
+    (app / "opts.js").write_text(OPTS)
+    (app / "index.js").write_text("console.log(JSON.stringify(require('./opts.js')));\n")
+    report = build_app(SnapshotConfig(app))
+    assert "./opts.js" in report.meta.healthy
+    stats = tmp_path / "stats.json"
+    for env in ({}, {"ENVN_A": "1", "envn_b": "x"}):
+        assert run_launcher(app, [], env) == run_plain(node, app, [], env)
+        run_launcher(app, [], {**env, "V8SNAP_STATS": str(stats)})
+        invalidated = json.loads(stats.read_text())["invalidated"]
+        assert ("./opts.js" in invalidated) == bool(env), (env, invalidated)
