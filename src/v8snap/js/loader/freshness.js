@@ -84,6 +84,7 @@ function __v8snap_freshness(shared) {
         else if (kind === 'argv') now = process.argv;
         else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
         else if (kind === 'tty') now = ttyFact(name);
+        else if (kind === 'os') now = name === 'cpus().length' ? nodeRequire('os').cpus().length : nodeRequire('os').availableParallelism();
         else now = process.cwd();
         if (JSON.stringify(now) !== JSON.stringify(value)) {
           failed.push(key);

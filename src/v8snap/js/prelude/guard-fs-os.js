@@ -59,8 +59,35 @@ function __v8snap_guardFs(state) {
 function __v8snap_guardOs(state) {
   'use strict';
   const os = state.realRequire('os');
-  for (const name of ['cpus', 'hostname', 'networkInterfaces', 'userInfo', 'homedir', 'tmpdir',
-    'totalmem', 'freemem', 'uptime', 'loadavg', 'availableParallelism', 'getPriority']) {
+  for (const name of ['hostname', 'networkInterfaces', 'userInfo', 'homedir', 'tmpdir',
+    'totalmem', 'freemem', 'uptime', 'loadavg', 'getPriority']) {
     state.guardMethod(os, name, 'ENV_READ', `os.${name}()`);
   }
+  // The number of CPUs, read at load to size a pool (fast-glob, piscina, jest-worker, ...), is an
+  // assumption (kind `os`, checked at startup: js/loader/freshness.js): `os.availableParallelism()`, and
+  // `os.cpus().length` of a stand-in array; any other use of that array at load (models, speeds, times)
+  // is ENV_READ. A kept array answers from a live `os.cpus()` taken at its first use after the build.
+  const realCpus = os.cpus;
+  const realParallelism = os.availableParallelism;
+  state.guardMethod(os, 'availableParallelism', 'ENV_READ', 'os.availableParallelism()',
+    () => !state.assume('os', 'availableParallelism()', realParallelism.call(os)));
+  state.guardMethod(os, 'cpus', 'ENV_READ', 'os.cpus()', () => false, undefined, (/** @type {any[]} */ arr) => {
+    /** @type {any[] | null} */
+    let live = null;
+    const target = () => (state.phase === 'build' ? arr : (live ||= realCpus.call(os)));
+    /** @param {string | symbol | null} k */
+    const check = (k) => {
+      if (!state.building()) return;
+      if (k !== 'length' || !state.assume('os', 'cpus().length', arr.length)) state.violate('ENV_READ', 'os.cpus()');
+    };
+    return new Proxy(arr, {
+      get: (_t, k) => (check(k), Reflect.get(target(), k)),
+      has: (_t, k) => (check(k), Reflect.has(target(), k)),
+      ownKeys: () => (check(null), Reflect.ownKeys(target())),
+      getOwnPropertyDescriptor: (_t, k) => (check(k), Reflect.getOwnPropertyDescriptor(target(), k)),
+      set: (_t, k, v) => Reflect.set(target(), k, v),
+      defineProperty: (_t, k, d) => Reflect.defineProperty(target(), k, d),
+      deleteProperty: (_t, k) => Reflect.deleteProperty(target(), k),
+    });
+  });
 }

@@ -6,7 +6,8 @@
 /** @param {V8snapState} state */
 function __v8snap_guardTools(state) {
   'use strict';
-  state.guardMethod = function guardMethod(obj, name, code, detail, when, after) {
+  // `replace(result)` (building only) hands out a stand-in for the result (os.cpus(): js/prelude/guard-fs-os.js).
+  state.guardMethod = function guardMethod(obj, name, code, detail, when, after, replace) {
     const orig = obj[name];
     if (typeof orig !== 'function') return;
     /** @this {any} @param {...any} args */
@@ -14,7 +15,7 @@ function __v8snap_guardTools(state) {
       if (state.building() && (!when || when(args))) state.violate(code, detail || name);
       const out = new.target ? Reflect.construct(orig, args, new.target) : Reflect.apply(orig, this, args);
       if (after && state.building()) after(out, args);
-      return out;
+      return replace && state.building() ? replace(out) : out;
     };
     // Keep what hangs off the original (fs.realpathSync.native, util.promisify.custom on timers, ...).
     for (const k of Reflect.ownKeys(orig)) {

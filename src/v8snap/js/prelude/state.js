@@ -67,7 +67,8 @@
  * @property {(err: any) => {code: string, detail: string}} classifyError
  * @property {any} SnapshotViolation
  * @property {(obj: any, name: string, code: string, detail?: string | null,
- *   when?: (args: any[]) => boolean, after?: (result: any, args: any[]) => void) => void} guardMethod
+ *   when?: (args: any[]) => boolean, after?: ((result: any, args: any[]) => void) | undefined,
+ *   replace?: (result: any) => any) => void} guardMethod
  * @property {(obj: any, name: string, code: string, detail: string, assumed?: () => any) => void} guardGetter
  * @property {(g: any) => void} guardRealm
  * @property {() => void} installGuards
