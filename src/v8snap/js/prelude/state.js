@@ -74,6 +74,8 @@
  * @property {() => void} installGuards
  * @property {(name: string) => any} builtin
  * @property {() => any} [ttyModule] node's tty module with its build-time guards (prelude/guard-tty.js)
+ * @property {(name: string) => any} [servedModule] a built-in served with build-time guards, or null
+ *   (prelude/guard-served.js)
  * @property {(fromKey: string, request: string) => string | undefined} lookup
  * @property {(key: string) => any} instantiate
  * @property {(key: string) => number} initOne instantiate, recording an unrecorded error as a violation
