@@ -10,8 +10,9 @@
 /**
  * @param {V8snapState} state
  * @param {{missing?: string[], lazy?: Record<string, 'touch' | 'use'>} | null | undefined} bg
+ * @param {string[]} standIns missing globals given a stand-in instead (prelude/guard-standins.js)
  */
-function __v8snap_guardBuilderGlobals(state, bg) {
+function __v8snap_guardBuilderGlobals(state, bg, standIns) {
   'use strict';
   if (!bg) return;
   /** @param {any} owner @param {string} name @param {string} code @param {string} detail */
@@ -31,7 +32,7 @@ function __v8snap_guardBuilderGlobals(state, bg) {
     });
     state.restore.push(() => Object.defineProperty(owner, name, desc));
   };
-  const missing = new Set(bg.missing || []);
+  const missing = new Set((bg.missing || []).filter((p) => !standIns.includes(p)));
   for (const p of missing) {
     const parts = p.split('.');
     const name = parts.pop();

@@ -1,7 +1,8 @@
 // @ts-check
 // The hazard guards of the build phase: what a module reads or starts at load time that a blob would
 // bake stale (environment, argv, cwd, exit, clocks, randomness, timers, signal handlers, stdio, terminal).
-/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardTty, __v8snap_guardServed, __v8snap_guardBuilderGlobals */
+/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardTty, __v8snap_guardServed,
+  __v8snap_guardStandIns, __v8snap_guardBuilderGlobals */
 /* exported __v8snap_installGuards */
 
 /** @param {V8snapState} state */
@@ -132,5 +133,6 @@ function __v8snap_installGuards(state) {
   // assumptions, a stream used at load is a violation, process.stdin is always one (prelude/guard-tty.js).
   __v8snap_guardTty(state);
   __v8snap_guardServed(state);
-  __v8snap_guardBuilderGlobals(state, config.builderGlobals);
+  __v8snap_guardBuilderGlobals(state, config.builderGlobals, ['SuppressedError']);
+  __v8snap_guardStandIns(state);
 }

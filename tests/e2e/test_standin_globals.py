@@ -1,0 +1,49 @@
+"""SuppressedError, which the builder's realm lacks and a blob's realm has, is a stand-in while modules load.
+
+tslib's helpers (and every bundle of them) pick `SuppressedError` or a polyfill at load; the module is
+healthy and, from the blob, makes the realm's own SuppressedError as a plain run does. Constructing it at
+load defers the module (GLOBAL_MISSING). docs/limits.md, "Stand-in globals".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.helpers import run_launcher, run_plain
+
+from v8snap.bake.app import build_app
+from v8snap.config import SnapshotConfig
+
+FILES = {
+    # the shape of tslib 2.x's __disposeResources helper
+    "helpers.js": (
+        "var _S = typeof SuppressedError === 'function' ? SuppressedError\n"
+        "  : function (error, suppressed, m) {\n  var e = new Error(m);\n"
+        "  return e.name = 'SuppressedError', e.error = error, e.suppressed = suppressed, e;\n"
+        "};\nexports.make = function make() { return new _S(new Error('a'), new Error('b'), 'msg'); };\n"
+    ),
+    "early.js": "exports.e = new SuppressedError(1, 2, 'at load');\nexports.name = exports.e.name;\n",
+    "index.js": (
+        "const e = require('./helpers').make();\n"
+        "console.log(e instanceof SuppressedError, e instanceof Error,\n"
+        "  Object.getPrototypeOf(e) === SuppressedError.prototype, e.name, e.message, e.error.message,\n"
+        "  e.suppressed.message, e.stack.split('\\n').slice(0, 3).join(' | '));\n"
+        "console.log(require('./early').name, typeof SuppressedError, SuppressedError.length);\n"
+    ),
+}
+
+
+def test_suppressed_error_kept_at_load_is_the_realms_own(tmp_path: Path, node: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "package.json").write_text(json.dumps({"name": "standin", "main": "index.js"}))
+    for rel, text in FILES.items():
+        (app / rel).write_text(text)
+    meta = build_app(SnapshotConfig(app)).meta
+    assert "./helpers.js" in meta.healthy
+    reason = meta.modules["./early.js"].reason
+    assert reason is not None and (reason.code, reason.detail) == ("GLOBAL_MISSING", "new SuppressedError()")
+    plain = run_plain(node, app, [])
+    assert plain.stdout.startswith("true true true SuppressedError msg a b SuppressedError: msg | ")
+    assert run_launcher(app, []) == plain
