@@ -40,7 +40,7 @@ MODULES: dict[str, str] = {
 }
 EXPECTED: dict[str, tuple[str, str | None, str | None]] = {
     "wasm_async.js": ("deferred", "GLOBAL_MISSING", "WebAssembly"),
-    "sab_proto.js": ("deferred", "GLOBAL_MISSING", "SharedArrayBuffer"),
+    "sab_proto.js": ("deferred", "GLOBAL_MISSING", "SharedArrayBuffer.prototype"),
     "promise_try.js": ("deferred", "GLOBAL_MISSING", "Promise.try"),
     "response.js": ("deferred", "BUILTIN_CRASHES", "globalThis.Response"),
     "blob.js": ("deferred", "BUILTIN_CRASHES", "new Blob()"),

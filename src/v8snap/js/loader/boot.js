@@ -77,7 +77,6 @@ function __v8snap_boot(config, definitions) {
 
   const switchToRuntime = () => {
     state.phase = 'runtime';
-    for (const fix of state.onRuntime || []) fix();
     state.runtime = __v8snap_makeRuntime(state);
   };
   if (config.mode === 'library') {

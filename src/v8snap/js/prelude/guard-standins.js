@@ -1,45 +1,72 @@
 // @ts-check
-// Globals the builder's realm lacks but a blob's realm has (node 24.19 installs `SuppressedError` after
-// deserialization): tslib and every bundle of its helpers (yargs, less, rxjs, the AWS SDK) read it at load
-// (`typeof SuppressedError === "function" ? SuppressedError : polyfill`), which would bake the polyfill
-// choice (GLOBAL_MISSING). While modules load, the global is a stand-in, in the builder and in the
-// verifier alike: reading it is fine, constructing or calling it at load is GLOBAL_MISSING. It is taken
-// away before serialization; one a module kept makes the realm's own SuppressedError at run time, with its
-// prototype, and a stack trace that starts at the caller (docs/limits.md, "Stand-in globals").
+// Global constructors the builder's realm lacks but a blob's realm has (node 24.19 installs them after
+// deserialization): SuppressedError, Float16Array, SharedArrayBuffer, DisposableStack,
+// AsyncDisposableStack. Libraries test for them at load and keep what they found -- tslib 2's helpers
+// (`typeof SuppressedError === "function" ? SuppressedError : polyfill`, in yargs, less, the AWS SDK),
+// get-intrinsic's table (`%Float16Array%`, `%SharedArrayBuffer%`: qs, express, the es-shims) -- which
+// would bake "missing" (GLOBAL_MISSING). While modules load, each global is a stand-in, in the builder
+// and in the verifier alike: `typeof` and keeping it are fine; any other use at load (construct, call,
+// read a property, `extends`, `instanceof`) is GLOBAL_MISSING. The globals are taken away before
+// serialization. A kept stand-in forwards everything to the realm's own constructor at run time
+// (docs/limits.md, "Stand-in globals").
 /* exported __v8snap_guardStandIns */
 
-/** @param {V8snapState} state */
-function __v8snap_guardStandIns(state) {
+/**
+ * @param {V8snapState} state
+ * @param {string[]} names global constructors to stand in for
+ */
+function __v8snap_guardStandIns(state, names) {
   'use strict';
-  const name = 'SuppressedError';
   const g = /** @type {any} */ (globalThis);
-  const desc = Object.getOwnPropertyDescriptor(g, name);
-  const native = () => {
-    const N = g[name];
-    return typeof N === 'function' && N !== standIn ? N : null;
-  };
-  /** @this {any} @param {...any} args */
-  const standIn = function SuppressedError(...args) {
-    const N = native();
-    if (state.building() || N === null) state.violate('GLOBAL_MISSING', `new ${name}()`);
-    const e = Reflect.construct(/** @type {Function} */ (N), args, new.target && new.target !== standIn ? new.target : N);
-    Error.captureStackTrace(e, standIn);
-    return e;
-  };
-  Object.defineProperty(standIn, 'length', { value: 3 });
-  /** Give the stand-in the realm's prototype chain once the realm has its own SuppressedError. */
-  const link = () => {
-    const N = native();
-    if (N === null) return;
-    Object.setPrototypeOf(standIn, Object.getPrototypeOf(N));
-    Object.defineProperty(standIn, 'prototype', { value: N.prototype });
-  };
-  link();
-  Object.defineProperty(g, name, { configurable: true, writable: true, enumerable: false, value: standIn });
-  state.restore.push(() => {
-    if (g[name] !== standIn) return; // a module replaced it: keep that, as a plain run would
-    if (desc) Object.defineProperty(g, name, desc);
-    else delete g[name];
-  });
-  (state.onRuntime ||= []).push(link);
+  for (const name of names) {
+    const desc = Object.getOwnPropertyDescriptor(g, name);
+    /** @type {any} */
+    let face = null;
+    /** The realm's own constructor (none in the builder's realm). */
+    const native = () => {
+      const N = g[name];
+      if (typeof N !== 'function' || N === face) state.violate('GLOBAL_MISSING', name);
+      return N;
+    };
+    /** @param {string} what */
+    const use = (what) => {
+      if (state.building()) state.violate('GLOBAL_MISSING', what);
+      return native();
+    };
+    /** An error made through the stand-in: its stack starts at the caller, as a native constructor's. */
+    const fromCaller = (/** @type {any} */ o, /** @type {Function} */ trap) => {
+      if (o instanceof Error) Error.captureStackTrace(o, trap);
+      return o;
+    };
+    const handler = {
+      /** @param {any} _t @param {any[]} args @param {any} nt */
+      construct(_t, args, nt) {
+        const N = use(`new ${name}()`);
+        return fromCaller(Reflect.construct(N, args, nt === face ? N : nt), handler.construct);
+      },
+      /** @param {any} _t @param {any} self @param {any[]} args */
+      apply(_t, self, args) {
+        return fromCaller(Reflect.apply(use(`${name}()`), self, args), handler.apply);
+      },
+      get: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => {
+        const N = use(`${name}.${String(k)}`);
+        return Reflect.get(N, k, N);
+      },
+      set: (/** @type {any} */ _t, /** @type {string | symbol} */ k, /** @type {any} */ v) => Reflect.set(use(`${name}.${String(k)}`), k, v),
+      has: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => Reflect.has(use(`${name}.${String(k)}`), k),
+      ownKeys: () => Reflect.ownKeys(use(`${name} keys`)),
+      getOwnPropertyDescriptor: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => Reflect.getOwnPropertyDescriptor(use(`${name}.${String(k)}`), k),
+      defineProperty: (/** @type {any} */ _t, /** @type {string | symbol} */ k, /** @type {PropertyDescriptor} */ d) => Reflect.defineProperty(use(`${name}.${String(k)}`), k, d),
+      deleteProperty: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => Reflect.deleteProperty(use(`${name}.${String(k)}`), k),
+      getPrototypeOf: () => Reflect.getPrototypeOf(use(`${name} prototype chain`)),
+    };
+    // A constructible target (a function's own `prototype` is writable: no proxy invariant ties it).
+    face = new Proxy(function standIn() {}, handler);
+    Object.defineProperty(g, name, { configurable: true, writable: true, enumerable: false, value: face });
+    state.restore.push(() => {
+      if (g[name] !== face) return; // a module replaced it: keep that, as a plain run would
+      if (desc) Object.defineProperty(g, name, desc);
+      else delete g[name];
+    });
+  }
 }

@@ -44,7 +44,6 @@
  * @property {Set<string>} allow hazards accepted knowingly, e.g. 'ENV_READ:NODE_ENV'
  * @property {NodeJS.Require} realRequire the builder's require (built-ins only)
  * @property {Array<() => void>} restore undo functions of the guards, run in reverse
- * @property {Array<() => void>} [onRuntime] fixups run when the blob starts (prelude/guard-standins.js)
  * @property {() => bigint} clock process.hrtime.bigint, taken before the guards
  * @property {Record<string, number>} initMs key -> build-time self time of its initialization (ms)
  * @property {number} childMs ms spent in nested initializations of the module initializing now
