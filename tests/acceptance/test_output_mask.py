@@ -19,7 +19,10 @@ def test_duration_is_masked_but_the_rest_of_the_line_is_checked() -> None:
 
 def test_a_slow_tests_duration_may_be_there_or_not() -> None:
     # mocha prints "(52ms)" after a test only when it is slow: all plain runs were, the blob's was not
-    plain = ["  ✔ parses (52ms)\n  ✔ fast\n2 passing (1s)\n", "  ✔ parses (48ms)\n  ✔ fast\n2 passing (1.2 s)\n"]
+    plain = [
+        "  ✔ parses (52ms)\n  ✔ fast\n2 passing (1s)\n",
+        "  ✔ parses (48ms)\n  ✔ fast\n2 passing (1.2 s)\n",
+    ]
     mask = learn_mask(plain)
     assert mask.masked() == []
     assert first_difference(mask, "  ✔ parses\n  ✔ fast (31ms)\n2 passing (800ms)\n") is None
