@@ -2,11 +2,15 @@
 from process.argv and required after startup, a module loaded again with stubs through a swapped
 require.cache and a `require.extensions` handler (proxyquire's way, in strict code), `delete require.cache`
 and re-require, failures printed with their stacks, `process.exitCode`. Runs as plainly, also after a test
-file is changed or added once the blob is built."""
+file is changed or added once the blob is built: an edited module that was not initialized at build time is
+loaded from disk, the rest still from the blob (js/loader/freshness.js)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,7 +78,27 @@ it('re-requires after delete', () => {
   assert.strictEqual(again.next(), 1);
 });
 """,
+    "test/c.js": """it('sees a file edited during the run', () => {
+  if (!process.env.EDIT_DURING_RUN) return;
+  const f = require.resolve('../lib/dep');
+  require('fs').writeFileSync(f, "module.exports = { name: 'edited during the run' };\\n");
+  delete require.cache[f]; // what a watcher does (mocha --watch) before it runs the tests again
+  console.log('dep is', require('../lib/dep').name);
+});
+""",
 }
+
+
+@contextlib.contextmanager
+def _restored(*paths: Path) -> Iterator[None]:
+    """Put back the content and the mtime of ``paths`` (the stale check stats them: size, mtime, inode)."""
+    saved = [(p, p.read_bytes(), p.stat()) for p in paths]
+    try:
+        yield
+    finally:
+        for p, data, st in saved:
+            p.write_bytes(data)
+            os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +114,10 @@ def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return app
 
 
-def _both(node: Path, app: Path) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+def _both(node: Path, app: Path, stats: Path | None = None) -> tuple[tuple[int, str, str], ...]:
     plain = run([str(node), "runner.js", "test"], app)
-    got = run([str(app / ".v8snap" / "bin" / "suite"), "test"], app)
+    env = {"V8SNAP_STATS": str(stats)} if stats else None
+    got = run([str(app / ".v8snap" / "bin" / "suite"), "test"], app, env)
     return (plain.returncode, plain.stdout, plain.stderr), (got.returncode, got.stdout, got.stderr)
 
 
@@ -100,20 +125,41 @@ def test_runner_idioms_run_from_the_blob_as_plainly(suite: Path, node: Path) -> 
     modules = SnapshotMeta.read(suite / ".v8snap" / "snapshot-meta.json").modules
     # mock.js assigns require.cache in strict code: it stays in the blob (it was an OUTPUT_MISMATCH heal)
     assert str(modules["./mock.js"].verdict) == "healthy", modules["./mock.js"].reason
+    assert str(modules["./test/a.js"].verdict) == "deferred"  # calls the runner's global `it` at load
     plain, got = _both(node, suite)
-    assert plain[0] == 0 and plain[1].count("ok ") == 3, plain
+    assert plain[0] == 0 and plain[1].count("ok ") == 4, plain
     assert got == plain
 
 
-def test_a_changed_and_an_added_failing_test_file_are_seen(suite: Path, node: Path) -> None:
-    a = suite / "test" / "a.js"
-    original = a.read_text()
-    try:
-        a.write_text(original.replace("counter.next(), 1)", "counter.next(), 7)"))
+def test_changed_and_added_test_files_load_from_disk_the_rest_from_the_blob(
+    suite: Path, node: Path, tmp_path: Path
+) -> None:
+    a, lib = suite / "test" / "a.js", suite / "lib" / "dep.js"
+    stats = tmp_path / "stats.json"
+    with _restored(a, lib):
+        # a deferred module edited (nothing of it is in the heap): node loads it from disk, no warning
+        a.write_text(a.read_text().replace("counter.next(), 1)", "counter.next(), 7)"))
         (suite / "test" / "b.js").write_text("it('throws', () => { throw new TypeError('planted'); });\n")
-        plain, got = _both(node, suite)
+        try:
+            plain, got = _both(node, suite, stats)
+        finally:
+            (suite / "test" / "b.js").unlink()
         assert plain[0] == 2 and "TypeError: planted" in plain[1] and "b.js:1:" in plain[1], plain
-        assert got[:2] == plain[:2]
-    finally:
-        a.write_text(original)
-        (suite / "test" / "b.js").unlink(missing_ok=True)
+        assert got == plain
+        served = json.loads(stats.read_text())
+        assert served["stale"] is None and served["onDisk"] == ["./test/a.js"], served
+        # a healthy module edited (its build-time state is in the heap): a plain run, with a warning
+        lib.write_text(lib.read_text().replace("real", "edited"))
+        plain, got = _both(node, suite)
+        assert plain[0] == 2 and got[:2] == plain[:2], (plain, got)
+        assert "dep.js changed" in got[2]
+
+
+def test_a_module_edited_during_the_run_and_required_again_is_read_from_disk(suite: Path, node: Path) -> None:
+    lib, env = suite / "lib" / "dep.js", {"EDIT_DURING_RUN": "1"}
+    with _restored(lib):
+        plain = run([str(node), "runner.js", "test"], suite, env)
+    with _restored(lib):
+        got = run([str(suite / ".v8snap" / "bin" / "suite"), "test"], suite, env)
+    assert "dep is edited during the run" in plain.stdout, plain.stdout
+    assert (got.returncode, got.stdout, got.stderr) == (plain.returncode, plain.stdout, plain.stderr)

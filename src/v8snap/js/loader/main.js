@@ -63,7 +63,7 @@ function __v8snap_main(shared, staleReason) {
     if (statsFile) {
       process.on('exit', () => {
         const stats = { enabled: runtime.enabled, stale: stale || null, served: runtime.served,
-          healthy: config.order.length, invalidated: runtime.invalidated || [] };
+          healthy: config.order.length, invalidated: runtime.invalidated || [], onDisk: runtime.onDisk };
         nodeRequire('fs').writeFileSync(statsFile, JSON.stringify(stats));
       });
     }
