@@ -101,15 +101,18 @@ def _restored(*paths: Path) -> Iterator[None]:
             os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
+def _package(app: Path, name: str) -> None:
+    (app / "package.json").write_text(json.dumps({"name": name, "version": "1.0.0", "main": "runner.js"}))
+    (app / "package-lock.json").write_text(json.dumps({"name": name, "lockfileVersion": 3, "packages": {}}))
+
+
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     app = tmp_path_factory.mktemp("runners") / "suite"
     for name, text in FILES.items():
         (app / name).parent.mkdir(parents=True, exist_ok=True)
         (app / name).write_text(text)
-    (app / "package.json").write_text(json.dumps({"name": "suite", "version": "1.0.0", "main": "runner.js"}))
-    lock = {"name": "suite", "lockfileVersion": 3, "packages": {}}
-    (app / "package-lock.json").write_text(json.dumps(lock))
+    _package(app, "suite")
     build_app(SnapshotConfig(app, trace_args=(("test",),)))
     return app
 
@@ -162,4 +165,36 @@ def test_a_module_edited_during_the_run_and_required_again_is_read_from_disk(sui
     with _restored(lib):
         got = run([str(suite / ".v8snap" / "bin" / "suite"), "test"], suite, env)
     assert "dep is edited during the run" in plain.stdout, plain.stdout
+    assert (got.returncode, got.stdout, got.stderr) == (plain.returncode, plain.stdout, plain.stderr)
+
+
+NODE_TEST_RUNNER = """const { run } = require('node:test');
+const path = require('path');
+const files = process.argv.slice(2).map((f) => path.resolve(f));
+run({ files })
+  .on('test:pass', (t) => console.log('pass', t.name))
+  .on('test:fail', (t) => {
+    process.exitCode = 1;
+    console.log('fail', t.name, t.details.error.cause.message);
+  });
+"""
+
+
+def test_node_test_run_starts_test_files_as_plain_node_would(tmp_path: Path, node: Path) -> None:
+    # run() gives each test file's process the parent's own node options (--snapshot-blob included): that
+    # child booted from the blob and ran runner.js again ("run() is being called recursively"), exit code 0
+    app = tmp_path / "nodetest"
+    (app / "test").mkdir(parents=True)
+    (app / "runner.js").write_text(NODE_TEST_RUNNER)
+    (app / "lib.js").write_text("exports.add = (a, b) => a + b;\n")
+    (app / "test" / "a.test.js").write_text(
+        "const test = require('node:test');\nconst assert = require('node:assert');\n"
+        "test('adds', () => assert.strictEqual(require('../lib').add(1, 2), 3));\n"
+        "test('fails', () => assert.strictEqual(require('../lib').add(1, 2), 4));\n"
+    )
+    _package(app, "nodetest")
+    build_app(SnapshotConfig(app, trace_args=(("test/a.test.js",),)))
+    plain = run([str(node), "runner.js", "test/a.test.js"], app)
+    got = run([str(app / ".v8snap" / "bin" / "nodetest"), "test/a.test.js"], app)
+    assert plain.returncode == 1 and "pass adds" in plain.stdout and "fail fails" in plain.stdout, plain
     assert (got.returncode, got.stdout, got.stderr) == (plain.returncode, plain.stdout, plain.stderr)
