@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +27,8 @@ const path = require('path');
 const tests = [];
 global.it = (name, fn) => tests.push({ name, fn });
 const dir = path.resolve(process.argv[2] || 'test');
-for (const f of fs.readdirSync(dir).sort()) require(path.join(dir, f));
+const { load } = require('./lib/load'); // as tape's import-or-require.js: a module in the blob requires them
+for (const f of fs.readdirSync(dir).sort()) load(path.join(dir, f));
 let failed = 0;
 for (const t of tests) {
   try { t.fn(); console.log('ok', t.name); }
@@ -61,6 +63,7 @@ FILES = {
     "mock.js": MOCK,
     "lib/counter.js": "let n = 0;\nexports.next = () => ++n;\nexports.dep = require('./dep');\n",
     "lib/dep.js": "module.exports = { name: 'real' };\n",
+    "lib/load.js": "exports.load = (file) => require(file);\n",
     "test/a.js": """const assert = require('assert');
 const counter = require('../lib/counter');
 const mock = require('../mock');
@@ -198,3 +201,23 @@ def test_node_test_run_starts_test_files_as_plain_node_would(tmp_path: Path, nod
     got = run([str(app / ".v8snap" / "bin" / "nodetest"), "test/a.test.js"], app)
     assert plain.returncode == 1 and "pass adds" in plain.stdout and "fail fails" in plain.stdout, plain
     assert (got.returncode, got.stdout, got.stderr) == (plain.returncode, plain.stdout, plain.stderr)
+
+
+def test_an_error_thrown_while_a_new_test_file_loads_has_the_apps_frames(suite: Path, node: Path) -> None:
+    # A file node loads from disk, required by a module in the blob: one frame more than a plain run (the
+    # require hook), not two (a run-time helper of the lazy require stood between): node's 10 frames keep
+    # one more of the app's.
+    new = suite / "test" / "e.js"
+    new.write_text("Error.stackTraceLimit = 50;\nthrow new Error('thrown at load');\n")
+    try:
+        plain = run([str(node), "runner.js", "test"], suite)
+        got = run([str(suite / ".v8snap" / "bin" / "suite"), "test"], suite)
+    finally:
+        new.unlink()
+    assert plain.returncode == got.returncode == 1 and "Error: thrown at load" in plain.stderr
+
+    def depth(stderr: str) -> int:  # frames above the app's lib/load.js
+        frames = re.findall(r"^    at (.*)$", stderr, re.M)
+        return next(i for i, f in enumerate(frames) if "lib/load.js" in f)
+
+    assert depth(got.stderr) == depth(plain.stderr) + 1, (plain.stderr, got.stderr)

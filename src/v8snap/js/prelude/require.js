@@ -13,7 +13,9 @@ function __v8snap_makeRequire(state, key) {
   const definitions = state.definitions;
   /** @param {string} request */
   function require(request) {
-    if (state.phase === 'runtime') return state.runtime.requireFrom(key, request);
+    // At run time: the requiring module's own Module.require, called from here (one frame, as node's
+    // `require` helper calls it): an error thrown while the target loads keeps as many of the app's frames.
+    if (state.phase === 'runtime') return state.runtime.moduleFor(key).require(request);
     if (typeof request !== 'string') throw new TypeError('The "id" argument must be of type string');
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
