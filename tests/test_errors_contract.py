@@ -33,7 +33,7 @@ from v8snap.errors import (
     SnapshotBuildError,
     V8SnapError,
 )
-from v8snap.util import node_error_excerpt, read_source
+from v8snap.util import error_line, node_error_excerpt, read_source
 
 
 def _cli(
@@ -406,3 +406,12 @@ def test_full_disk_build_says_so_instead_of_bisecting(tmp_path: Path, tmpfs) -> 
     text = _one_paragraph(proc, "NO_SPACE")
     assert "no space left on device" in text and str(app / ".v8snap") in text
     assert "bisect" not in text and "crashes even with no module" not in text
+
+
+def test_error_line_is_the_message_not_the_last_frame() -> None:
+    stderr = "/app/mock.js:4\nTypeError: Cannot set property cache of function require() {} which has"
+    stderr += " only a getter\n"
+    stderr += "    at Object.fresh (/app/mock.js:4:17)\n"
+    stderr += "    at deserializeMain (node:internal/v8/startup_snapshot:117:5)\n"
+    assert error_line(stderr).startswith("TypeError: Cannot set property cache")
+    assert error_line("  3 failing\n") == "3 failing"

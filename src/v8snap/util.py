@@ -71,6 +71,14 @@ def last_lines(text: str, n: int) -> str:
     return "\n".join(kept[-n:])
 
 
+def error_line(text: str) -> str:
+    """The last error message line (``TypeError: ...``) of a node process's output, else its last line:
+    the one-line reason a run failed (the last line of an uncaught error is a stack frame)."""
+    lines = [ln.rstrip() for ln in text.strip().splitlines()]
+    heads = [ln for ln in lines if _ERROR_HEAD.match(ln.strip())]
+    return heads[-1].strip() if heads else last_lines(text, 1)
+
+
 def node_error_excerpt(text: str, max_lines: int = 12) -> str:
     """The lines of node's error output a user needs, at most ``max_lines``.
 

@@ -9,12 +9,25 @@ from v8snap.bake.output import first_difference, learn_mask
 
 
 def test_duration_is_masked_but_the_rest_of_the_line_is_checked() -> None:
-    mask = learn_mask(["ok\n  2 passing (3ms)\n", "ok\n  2 passing (5ms)\n"])
-    assert first_difference(mask, "ok\n  2 passing (7ms)\n") is None
-    diff = first_difference(mask, "ok\n  3 passing (7ms)\n")
+    mask = learn_mask(["ok\n  2 passing in 3ms\n", "ok\n  2 passing in 5ms\n"])
+    assert first_difference(mask, "ok\n  2 passing in 7ms\n") is None
+    diff = first_difference(mask, "ok\n  3 passing in 7ms\n")
     assert diff is not None and "line 2" in diff
-    assert first_difference(mask, "OK\n  2 passing (7ms)\n") is not None
-    assert mask.masked() == ["line 2: '2 passing (…ms)'"]
+    assert first_difference(mask, "OK\n  2 passing in 7ms\n") is not None
+    assert mask.masked() == ["line 2: '2 passing in …ms'"]
+
+
+def test_a_slow_tests_duration_may_be_there_or_not() -> None:
+    # mocha prints "(52ms)" after a test only when it is slow: all plain runs were, the blob's was not
+    plain = [
+        "  ✔ parses (52ms)\n  ✔ fast\n2 passing (1s)\n",
+        "  ✔ parses (48ms)\n  ✔ fast\n2 passing (1.2 s)\n",
+    ]
+    mask = learn_mask(plain)
+    assert mask.masked() == []
+    assert first_difference(mask, "  ✔ parses\n  ✔ fast (31ms)\n2 passing (800ms)\n") is None
+    assert first_difference(mask, "  ✔ parses (3)\n  ✔ fast\n2 passing (1s)\n") is not None
+    assert first_difference(mask, "  ✔ parsed\n  ✔ fast\n2 passing (1s)\n") is not None
 
 
 def test_identical_plain_runs_compare_exactly() -> None:

@@ -175,6 +175,8 @@ def test_explicit_entry_and_entry_errors(node: Path, fixture_app: App, tmp_path:
     graph = discover_graph(root, node=node, entry="lib/a.js")
     assert graph.entry == "./lib/a.js"
     assert list(graph.modules) == ["./lib/a.js", "./lib/b.js", "./lib/c.js"]
+    # as `node lib/a` runs lib/a.js (mocha's bin/mocha is bin/mocha.js)
+    assert discover_graph(root, node=node, entry="lib/a").entry == "./lib/a.js"
     with pytest.raises(AppError):
         discover_graph(root, node=node, entry="missing.js")
     outside = tmp_path / "outside.js"

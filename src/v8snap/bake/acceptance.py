@@ -34,7 +34,7 @@ from v8snap.errors import SnapshotBuildError
 from v8snap.graph.model import ModuleGraph
 from v8snap.graph.order import init_order
 from v8snap.kinds import Code
-from v8snap.util import atomic_write_text, last_lines, node_error_excerpt
+from v8snap.util import atomic_write_text, error_line, last_lines, node_error_excerpt
 
 Progress = Callable[[str], None]
 _MAX_OUTPUT_HEALS = 5  # modules deferred per trace command for output mismatches before giving up
@@ -315,7 +315,7 @@ class OutputCheck:
         assert self.masks is not None
         codes = {p.returncode for p in self.plain}
         if len(codes) == 1 and snap.returncode not in codes:
-            tail = last_lines(snap.stderr, 1)
+            tail = error_line(snap.stderr) or error_line(snap.stdout)
             return f"exit code {snap.returncode} from the blob, {codes.pop()} plain: {tail[:200]}"
         for name, mask, text in (
             ("stdout", self.masks[0], snap.stdout),

@@ -197,7 +197,11 @@ def _blueprint_of(
             assume=cfg.assume,
             warmup=cfg.warmup,
             sources_dir=work / "modules",
-            stale_check={**stale_check, "files": stale_files_of(prep, s, stale_files)},
+            stale_check={
+                **stale_check,
+                "files": stale_files_of(prep, s, stale_files),
+                "readAtLoad": read_at_load(prep, s),
+            },
         )
 
     return bp_of
@@ -216,6 +220,14 @@ def stale_files_of(
             with contextlib.suppress(OSError):
                 files.setdefault(str(path), stat_stamp(path.stat()))
     return files
+
+
+def read_at_load(prep: Prepared, s: HealState) -> list[str]:
+    """Absolute paths of the files healthy modules read at load time (their content is in the blob): a
+    change to one makes the blob stale even when the file is also a deferred module (js/loader/freshness.js
+    serves other changed deferred modules from disk)."""
+    root = prep.cfg.app_root.resolve()
+    return sorted({str(root / rel[2:]) for k in s.healthy for rel in s.fs_reads.get(k, [])})
 
 
 def _heal_and_accept(prep: Prepared, candidate: Path, timings: dict[str, float], say: Progress) -> _Healed:

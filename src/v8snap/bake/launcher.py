@@ -20,6 +20,11 @@ cannot end the comment): a directory named ``$(cmd)`` runs nothing.
 With ``SnapshotConfig.huge_pages`` the snapshot branch appends ``glibc.malloc.hugetlb=1`` to
 ``GLIBC_TUNABLES`` and passes the caller's value in ``V8SNAP_TUNABLES`` (``-``: unset, ``=VALUE``: set),
 which the loader restores before any app code runs (:mod:`v8snap.node.hugepages`).
+
+The snapshot branch exports ``V8SNAP_LAUNCHED=1`` (the loader removes it before any app code runs): a
+process that boots from the blob without it and with ``NODE_TEST_CONTEXT`` set is a test file's process
+that node:test's ``run()`` started with the parent's own node options, ``--snapshot-blob`` included; the
+loader runs it as plain node would (js/loader/main.js).
 """
 
 from __future__ import annotations
@@ -151,7 +156,9 @@ def render_launcher(
 if [ "${{V8SNAP_DISABLE:-}}" != 1 ] && [ -f {blob} ] && [ -f {meta} ] && ! {{ {stale}; }}; then
   case " $(wc -c <{blob} 2>/dev/null)" in
   *" {int(blob_size)}")
-{tunables}    {argv1}exec {exe} --snapshot-blob {blob} -- "$@";;
+{tunables}    {argv1}V8SNAP_LAUNCHED=1
+    export V8SNAP_LAUNCHED
+    exec {exe} --snapshot-blob {blob} -- "$@";;
   esac
 fi
 [ "${{V8SNAP_DISABLE:-}}" = 1 ] || printf '%s\\n' {warning} >&2

@@ -4,7 +4,8 @@ Real output varies from run to run: durations (``2 passing (3ms)``), timestamps,
 random ids. Two plain runs that happen to agree are no proof of determinism, so the comparison learns a
 *mask* from several plain runs: a line that is the same in every run is compared exactly; a line that
 differs is cut into tokens (digit runs, words, single other characters) and only the tokens that differ
-between plain runs are masked, so ``2 passing (3ms)`` still checks ``2 passing (``, ``ms)``. A blob run
+between plain runs are masked, so ``2 passing at 3 ms`` still checks ``2 passing at``, ``ms``; a duration in
+parentheses (``(3ms)``) is dropped before comparing, as runners print it only for slow tests. A blob run
 that differs where the mask is strict is shown to more plain runs before it counts as a mismatch
 (:func:`v8snap.bake.acceptance.OutputCheck`).
 """
@@ -130,6 +131,11 @@ plain run and a run from the blob cannot share (docs/limits.md, "Loader frames i
 
 _FRAME = re.compile(r"\s+at \S")
 
+_DURATION = re.compile(r" ?\(\d+(?:\.\d+)? ?(?:ms|s|µs|us|ns)\)")
+"""A duration in parentheses (``(12ms)``, ``(1.5 s)``): test runners print it after a test only when the
+test took longer than a threshold (mocha's and jest's slow tests), so whether it is there at all depends on
+the machine's speed, not on the app."""
+
 
 def comparable(text: str) -> str:
     """``text`` without the stack-frame lines of node's loader and the snapshot script (both sides of the
@@ -137,9 +143,10 @@ def comparable(text: str) -> str:
 
     The `` {`` that opens an error's own properties (``{ code: 'E_X' }``) ends the last frame line, which
     is a loader frame on one side and an app frame on the other when the two stacks hold a different
-    number of loader frames: it becomes a line of its own on both sides."""
+    number of loader frames: it becomes a line of its own on both sides. Durations in parentheses are
+    dropped (a test runner prints them only for a slow test, :data:`_DURATION`)."""
     out: list[str] = []
-    for line in text.split("\n"):
+    for line in _DURATION.sub("", text).split("\n"):
         loader = _LOADER_FRAME.match(line) is not None
         if line.endswith(" {") and (loader or _FRAME.match(line)):
             if not loader:

@@ -56,9 +56,12 @@ class Blueprint:
             None: sources inline in the snapshot script.
         warmup: JS snippets run once at build time after initialization (``warmUp`` in js/loader/boot.js).
         stale_check: checked at startup from the blob: ``{"node": execPath, "version": process.version,
-            "files": {abs path: [size bytes, mtimeMs, ino]}}`` (:func:`v8snap.bake.meta.stat_stamp`); a
-            mismatch warns once and runs the app plainly. Optional ``"symlinkProbe"``: a symlink the loader
-            resolves with node's resolver to see ``--preserve-symlinks``
+            "files": {abs path: [size bytes, mtimeMs, ino]}, "readAtLoad": [abs path]}``
+            (:func:`v8snap.bake.meta.stat_stamp`); a mismatch warns once and runs the app plainly, except
+            for a changed CommonJS module with no build-time state that no healthy module read at load
+            (``readAtLoad``): node loads that one from disk (js/loader/freshness.js). Optional
+            ``"symlinkProbe"``: a symlink the loader resolves with node's resolver to see
+            ``--preserve-symlinks``
             (:func:`v8snap.graph.layout.symlink_probe`);
             under it the app runs plainly, without a warning.
     """

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from v8snap.errors import AppError
+from v8snap.errors import AppError, V8SnapError
 from v8snap.graph.entry import find_entry
 from v8snap.graph.layout import refuse_unsupported
 from v8snap.graph.model import ModuleGraph, ModuleInfo, ModuleKind, Resolution, module_key
@@ -135,10 +135,22 @@ def _entry_path(root: Path, entry: str | None, node: Path) -> Path:
     path = Path(entry)
     path = (path if path.is_absolute() else root / path).resolve()
     if not path.is_file():
-        raise AppError(f"entry {entry!r} is not a file in {root}")
+        path = _resolve_main(root, path, entry, node)
     if not _inside(root, path):
         raise AppError(f"entry {entry!r} is outside the app root {root}")
     return path
+
+
+def _resolve_main(root: Path, path: Path, entry: str, node: Path) -> Path:
+    """``node ENTRY`` tries the extensions and a directory's package.json main / index when ENTRY itself is
+    not a file (``node node_modules/mocha/bin/mocha`` runs ``mocha.js``); the entry resolves the same way."""
+    try:
+        result = resolve_batch(node, [ResolveRequest(root / "package.json", str(path))], cwd=root)[0]
+    except V8SnapError as exc:
+        raise AppError(f"entry {entry!r} is not a file in {root}: {exc}") from exc
+    if not result.resolved or result.resolved.startswith("node:"):
+        raise AppError(f"entry {entry!r} is not a file in {root}")
+    return Path(result.resolved).resolve()
 
 
 def _collect_traced(keys: _Keys, runs: list[TraceRun]) -> tuple[dict[str, _Seen], dict[tuple[str, str], str]]:

@@ -16,26 +16,53 @@ function __v8snap_freshness(shared) {
   // node_modules included (one stat each: size, mtime, inode; ~0.5 ms for 1,000 files). The recorded
   // [size, mtimeMs, ino] are what fs.statSync reports (bake/meta.py stat_stamp), compared exactly.
   // The full check (sha256) is `v8snap verify`.
+  // A changed or deleted CommonJS module that was not initialized at build time (deferred, norewrite: no
+  // record, so nothing of it is in this heap) and whose content no healthy module read at load is loaded
+  // by node from disk instead (its definition leaves the registry): an edited test file or route does not
+  // cost the whole snapshot. Anything else that changed makes the blob stale (the caller runs the app plainly).
+  runtime.onDisk = []; // keys served from disk because their file changed
   function staleReason() {
     const check = config.staleCheck || {};
     if (check.version && check.version !== process.version) return `built for node ${check.version}`;
     if (check.node && check.node !== process.execPath) return `built for ${check.node}`;
     if (runtime.prof) runtime.prof.mark('fingerprint');
-    const fs = nodeRequire('fs');
-    const files = check.files || {};
-    const opts = { throwIfNoEntry: false };
+    const changed = [];
     let file;
     try {
-      for (file in files) {
-        const st = fs.statSync(file, opts);
-        if (st === undefined) return `${file} is gone`;
-        const stamp = files[file];
-        if (st.size !== stamp[0] || st.mtimeMs !== stamp[1] || st.ino !== stamp[2]) return `${file} changed`;
+      for (file in check.files || {}) {
+        const how = changedSinceBuild(file);
+        if (how && !fromDisk(file, check)) return `${file} ${how}`;
+        if (how) changed.push(file);
       }
     } catch {
       return `${file} is unreadable`;
     }
+    for (const f of changed) {
+      const key = /** @type {string} */ (state.keyOfFilename(f));
+      delete state.definitions[key];
+      runtime.onDisk.push(key);
+    }
     return '';
+  }
+  // 'changed' / 'is gone' when `file` (baked into the blob) differs from its stamp, else ''. Also asked when
+  // a module's definition runs after startup (loader/serve.js): one edited during a long run and required
+  // again (mocha --watch deletes require.cache) is read from disk, as a plain run reads it then.
+  const statOpts = { throwIfNoEntry: false };
+  /** @param {string} file */
+  function changedSinceBuild(file) {
+    const stamp = ((config.staleCheck || {}).files || {})[file];
+    if (stamp === undefined) return '';
+    const st = nodeRequire('fs').statSync(file, statOpts);
+    if (st === undefined) return 'is gone';
+    return st.size !== stamp[0] || st.mtimeMs !== stamp[1] || st.ino !== stamp[2] ? 'changed' : '';
+  }
+  runtime.changedSinceBuild = changedSinceBuild;
+  /** @param {string} file @param {any} check */
+  function fromDisk(file, check) {
+    const key = state.keyOfFilename(file);
+    if (key === null || state.definitions[key] === undefined || state.records[key] !== undefined) return false;
+    if ((config.esm || {})[key] !== undefined) return false;
+    return !(check.readAtLoad || []).includes(file);
   }
 
   // Assumptions recorded at build time (prelude/recording.js state.assume) that do not hold in this process: the

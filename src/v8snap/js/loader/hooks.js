@@ -60,7 +60,7 @@ function __v8snap_hooks(shared, serve) {
     return moduleOf[key];
   }
   runtime.loadKey = (key) => load(key, null, false);
-  runtime.requireFrom = (key, request) => moduleForKey(key).require(request);
+  runtime.moduleFor = moduleForKey;
   runtime.resolveFrom = (key, request, options) =>
     Module._resolveFilename(request, moduleForKey(key), false, options);
   runtime.resolvePathsFrom = (key, request) => Module._resolveLookupPaths(request, moduleForKey(key));

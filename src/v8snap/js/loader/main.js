@@ -12,6 +12,16 @@ function __v8snap_main(shared, staleReason) {
   const { state, runtime, Module, path, config } = shared;
   const nodeRequire = state.realRequire; // (not `require(...)`: see js/README.md, "snapshot script parts")
 
+  // `node <main> args...` in a fresh process, with this one's stdio and exit code (a signal that killed the
+  // child kills us the same way).
+  /** @param {string} main */
+  function runPlain(main) {
+    const { spawnSync } = nodeRequire('child_process');
+    const res = spawnSync(process.execPath, [...process.execArgv, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+    if (res.signal) process.kill(process.pid, res.signal);
+    process.exit(res.status === null ? 1 : res.status);
+  }
+
   // Start the app as `node <entry> args...` would: argv[1] is the entry, then Node's runMain.
   runtime.runMain = function runMain() {
     const prof = __v8snap_profiler(state); // `v8snap profile` marks, null unless V8SNAP_PROFILE is set
@@ -33,6 +43,16 @@ function __v8snap_main(shared, staleReason) {
       blob = process.execArgv[i] === '--snapshot-blob' ? process.execArgv[i + 1] : process.execArgv[i].slice(16);
       process.execArgv.splice(i, process.execArgv[i] === '--snapshot-blob' ? 2 : 1);
     }
+    // node:test's run() gives the processes of test files this process's own node options (read from
+    // node's option binding, not process.execArgv): such a child boots from this blob too, with a test
+    // file as argv[1]. The launcher marks its own runs (V8SNAP_LAUNCHED, removed here, so no child inherits
+    // it); an unmarked run with NODE_TEST_CONTEXT (node:test's mark on its children) runs as node would.
+    const launched = process.env.V8SNAP_LAUNCHED === '1';
+    delete process.env.V8SNAP_LAUNCHED;
+    if (blob !== null && !launched && process.env.NODE_TEST_CONTEXT !== undefined) {
+      process.argv.splice(1, 1);
+      return runPlain(process.argv[1]);
+    }
     const symlinks = __v8snap_keepsSymlinks(shared);
     const stale = staleReason() || (symlinks === null ? `${config.staleCheck.symlinkProbe} is gone` : '');
     if (prof) prof.mark('stat');
@@ -44,11 +64,7 @@ function __v8snap_main(shared, staleReason) {
       const why = stale.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?');
       // With --preserve-symlinks it is the documented behaviour, not a fault: no warning.
       if (stale) process.stderr.write(`v8snap: snapshot not used (${why}); running without it. Rebuild: v8snap build\n`);
-      const { spawnSync } = nodeRequire('child_process');
-      const args = [...process.execArgv, entry, ...process.argv.slice(2)];
-      const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
-      if (res.signal) process.kill(process.pid, res.signal);
-      process.exit(res.status === null ? 1 : res.status);
+      runPlain(entry);
     } else if (process.env.V8SNAP_DISABLE === '1') {
       runtime.enabled = false;
     } else {
@@ -63,7 +79,7 @@ function __v8snap_main(shared, staleReason) {
     if (statsFile) {
       process.on('exit', () => {
         const stats = { enabled: runtime.enabled, stale: stale || null, served: runtime.served,
-          healthy: config.order.length, invalidated: runtime.invalidated || [] };
+          healthy: config.order.length, invalidated: runtime.invalidated || [], onDisk: runtime.onDisk };
         nodeRequire('fs').writeFileSync(statsFile, JSON.stringify(stats));
       });
     }

@@ -29,7 +29,7 @@
 
 /**
  * @param {V8snapState} state
- * @returns {any} the runtime: install, runMain, loadKey, requireFrom, resolveFrom, resolvePathsFrom,
+ * @returns {any} the runtime: install, runMain, loadKey, moduleFor, resolveFrom, resolvePathsFrom,
  *   invalidateStale, failedAssumptions, served, enabled, Module
  */
 function __v8snap_makeRuntime(state) {

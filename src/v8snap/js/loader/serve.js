@@ -97,7 +97,11 @@ function __v8snap_serve(shared) {
       registerChildren(key, mod);
       return mod.exports;
     }
-    // Deferred / norewrite, or a healthy module whose cache entry was deleted: run its definition.
+    // Deferred / norewrite, or a healthy module whose cache entry was deleted: run its definition, unless
+    // its file changed after the build (loader/freshness.js): then node's loader reads it from disk.
+    if (placeholder === null && runtime.changedSinceBuild(filename) && delete definitions[key]) {
+      return shared.origLoad.call(Module, filename, parent, isMain);
+    }
     mod = placeholder || new Module(filename, parent);
     mod.filename = filename;
     mod.paths = Module._nodeModulePaths(dirname);
@@ -134,10 +138,7 @@ function __v8snap_serve(shared) {
   }
 
   function cachedByEsmLoader(mod) {
-    for (const sym of Object.getOwnPropertySymbols(mod)) {
-      if (sym.description === 'kIsCachedByESMLoader' && mod[sym]) return true;
-    }
-    return false;
+    return Object.getOwnPropertySymbols(mod).some((sym) => sym.description === 'kIsCachedByESMLoader' && mod[sym]);
   }
 
   function setMain(mod) {

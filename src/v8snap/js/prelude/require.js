@@ -13,7 +13,9 @@ function __v8snap_makeRequire(state, key) {
   const definitions = state.definitions;
   /** @param {string} request */
   function require(request) {
-    if (state.phase === 'runtime') return state.runtime.requireFrom(key, request);
+    // At run time: the requiring module's own Module.require, called from here (one frame, as node's
+    // `require` helper calls it): an error thrown while the target loads keeps as many of the app's frames.
+    if (state.phase === 'runtime') return state.runtime.moduleFor(key).require(request);
     if (typeof request !== 'string') throw new TypeError('The "id" argument must be of type string');
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
@@ -40,25 +42,26 @@ function __v8snap_makeRequire(state, key) {
     state.violate('NOT_IN_SNAPSHOT', 'require.resolve.paths(' + request + ')');
     return undefined;
   };
-  Object.defineProperty(require, 'main', {
-    enumerable: true,
-    get() { return state.phase === 'runtime' ? process.mainModule : undefined; },
-  });
-  Object.defineProperty(require, 'cache', {
-    enumerable: true,
-    get() {
-      if (state.phase === 'runtime') return state.runtime.Module._cache;
-      state.violate('NOT_IN_SNAPSHOT', 'require.cache');
-      return undefined;
-    },
-  });
-  Object.defineProperty(require, 'extensions', {
-    enumerable: true,
-    get() {
-      if (state.phase === 'runtime') return state.runtime.Module._extensions;
-      state.violate('NOT_IN_SNAPSHOT', 'require.extensions');
-      return undefined;
-    },
-  });
+  // Node's require.main / .cache / .extensions are plain data properties, fixed when the module's require
+  // is made: at run time each reads as node's would, and an assignment (proxyquire's `require.cache =
+  // Module._cache = {}` in strict code) replaces the accessor by the value assigned, as it would the data.
+  /** @param {string} name @param {() => any} runtimeValue */
+  function runtimeProperty(name, runtimeValue) {
+    Object.defineProperty(require, name, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (state.phase === 'runtime') return runtimeValue();
+        if (name !== 'main') state.violate('NOT_IN_SNAPSHOT', 'require.' + name);
+        return undefined;
+      },
+      set(value) {
+        Object.defineProperty(require, name, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+  runtimeProperty('main', () => process.mainModule);
+  runtimeProperty('cache', () => state.runtime.Module._cache);
+  runtimeProperty('extensions', () => state.runtime.Module._extensions);
   return require;
 }
