@@ -71,6 +71,23 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/counter.js")
 
 
+def test_importer_of_a_deferred_es_module_stays_healthy_unless_it_reads_it(built: tuple[Path, BuildReport]) -> None:
+    _, report = built
+    healthy = set(report.meta.healthy)
+    # hold deferred (lazy-dep, lazy-thru) and on-disk (lazy-counter, LIVE_BINDING) imports, read them later
+    assert {"./lib/lazy-user.js", "./lib/lazy-throw-user.js"} <= healthy
+    assert report.on_disk["./lib/lazy-counter.js"] == "ES module (LIVE_BINDING)"
+    reasons = {k: report.meta.modules[k].reason for k in ("./lib/lazy-dep.js", "./lib/lazy-eager.js")}
+    assert reasons["./lib/lazy-dep.js"] is not None and reasons["./lib/lazy-dep.js"].code == "TIME_READ"
+    # reads the binding while it loads: deferred as before
+    eager = reasons["./lib/lazy-eager.js"]
+    assert eager is not None and (eager.code, eager.detail) == ("DEPENDS_ON_DEFERRED", "./lib/lazy-dep.js")
+    # a bare import (effects) and an import in a cycle stay eager
+    for key in ("./lib/lazy-side.js", "./lib/lazy-cyc-a.js"):
+        reason = report.meta.modules[key].reason
+        assert reason is not None and reason.code == "DEPENDS_ON_DEFERRED", key
+
+
 def test_builtin_namespace_values_are_the_run_s(built: tuple[Path, BuildReport], node: Path) -> None:
     app, _ = built
     args = ["builtin-getters.js", "not", "traced"]  # argv read through node:process's namespace

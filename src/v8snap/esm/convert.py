@@ -117,9 +117,10 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
             continue
         raw[key] = res
         tables[key] = table
-    _refuse_cjs_cycles(graph, raw, tables, out)
+    parsed = dict(raw)
+    comp_of = _refuse_cjs_cycles(graph, raw, tables, out)
     _refuse_importers_of_disk(graph, raw, tables, out)
-    names = _export_names(graph, raw, cjs_names)
+    names = _mark_lazy_imports(graph, raw, parsed, tables, comp_of, out, cjs_names)
     for key, res in raw.items():
         out.converted[key] = Converted(source=_definition(res, tables[key], "__filename"), names=names[key])
     return out
@@ -266,8 +267,11 @@ def _refuse_cjs_cycles(
     raw: dict[str, dict[str, object]],
     tables: dict[str, dict[str, list[object]]],
     out: EsmConversion,
-) -> None:
-    """ES modules in a strongly connected component (static imports, requires) holding a CJS module."""
+) -> dict[str, int]:
+    """ES modules in a strongly connected component (static imports, requires) holding a CJS module.
+
+    Returns:
+        key -> index of its strongly connected component (the same index: a cycle)."""
     from v8snap.graph.order import components
 
     root = str(graph.root)
@@ -279,13 +283,74 @@ def _refuse_cjs_cycles(
             deps[k] = [t for t in targets if t in graph.modules]
         else:
             deps[k] = graph.deps_of(k)
-    for comp in components(keys, deps):
+    comp_of: dict[str, int] = {}
+    for i, comp in enumerate(components(keys, deps)):
+        comp_of.update(dict.fromkeys(comp, i))
         if len(comp) < 2 or not any(graph.modules[k].kind == "cjs" for k in comp):
             continue
         for k in comp:
             if k in raw:
                 out.refused[k] = "ESM_CJS_CYCLE: in a cycle with a CommonJS module (require(esm) in a cycle)"
                 del raw[k]
+    return comp_of
+
+
+def _mark_lazy_imports(
+    graph: ModuleGraph,
+    raw: Mapping[str, Mapping[str, object]],
+    parsed: Mapping[str, Mapping[str, object]],
+    tables: dict[str, dict[str, list[object]]],
+    comp_of: Mapping[str, int],
+    out: EsmConversion,
+    cjs_names: Mapping[str, list[str]],
+) -> dict[str, tuple[str, ...]]:
+    """Give an import the export names of its ES module target where the importer may hold a lazy namespace
+    of it (``js/prelude/esm-lazy.js``): while building, a target that is not initialized then (deferred, or on
+    disk for ``LIVE_BINDING``) does not defer an importer that does not read its bindings while it loads.
+
+    An import qualifies when the importer reads the bindings (``bound``: not a bare ``import 'x'``, not
+    ``export * from``), the target is not in a cycle with the importer (at run time node loads it with
+    ``require(esm)``, which refuses a module that is still evaluating), its names are known exactly (every
+    ``export *`` it has leads to ES modules of the same kind or CommonJS) and it has no ``'module.exports'``
+    export (``require(esm)`` then returns that value, not the namespace).
+
+    Returns:
+        key -> export names (:func:`_export_names`) of the converted modules and of those on disk for
+        ``LIVE_BINDING``."""
+    root = str(graph.root)
+    lazy_ok = dict(raw)
+    for k, why in out.refused.items():
+        if k in parsed and why.startswith("LIVE_BINDING"):
+            lazy_ok[k] = parsed[k]
+    names = _export_names(graph, lazy_ok, cjs_names)
+    exact: dict[str, bool] = {}
+
+    def complete(key: str, stack: frozenset[str]) -> bool:
+        if key in exact:
+            return exact[key]
+        ok = True
+        for spec in lazy_ok[key]["stars"]:  # type: ignore[attr-defined]
+            target = graph.modules[key].resolved.get(spec, "")
+            info = graph.modules.get(target)
+            if info is not None and info.kind == "cjs":
+                continue
+            if target not in lazy_ok or target in stack or not complete(target, stack | {key}):
+                ok = False
+                break
+        exact[key] = ok
+        return ok
+
+    for key in raw:
+        bound: list[str] = parsed[key].get("bound", [])  # type: ignore[assignment]
+        for spec in bound:
+            target, fmt, _n = tables[key][spec]
+            tkey = "." + str(target)[len(root) :]
+            if fmt != "esm" or tkey not in lazy_ok or comp_of.get(tkey) == comp_of.get(key):
+                continue
+            if "module.exports" in names[tkey] or not complete(tkey, frozenset()):
+                continue
+            tables[key][spec] = [target, fmt, list(names[tkey])]
+    return names
 
 
 def _refuse_importers_of_disk(

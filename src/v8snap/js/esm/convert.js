@@ -15,7 +15,10 @@
 //     unbound; `import.meta` is the registry's per-module object;
 //   - `specs` are the static import specifiers in evaluation order (esbuild hoists them as node does);
 //     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`,
-//     `reexports` name -> [spec, imported name] for `export { x } from`.
+//     `reexports` name -> [spec, imported name] for `export { x } from`; `bound` the specifiers imported
+//     only for bindings the module reads (every `require(spec)` is `var v = require(spec)` and each such v is
+//     referenced): an importer may get a lazy namespace of such a module (prelude/esm-lazy.js); a bare
+//     `import 'x'` (or an import whose bindings are never read) is imported for its effects and stays eager.
 const path = require('path');
 const { layout } = require('./layout.js');
 const { cjsNames, onDisk, memoryHost } = require('./cjs-names.js');
@@ -38,7 +41,7 @@ const STAR = new RegExp(`__reExport\\([\\w$]+,require\\((${STR})\\)`, 'g');
 /**
  * @param {any} esbuild
  * @param {{filename: string, source: string}} item
- * @returns {{code: string, specs: string[], locals: string[], stars: string[], reexports: Record<string, [string, string]>}
+ * @returns {{code: string, specs: string[], locals: string[], stars: string[], reexports: Record<string, [string, string]>, bound: string[]}
  *   | {refuse: {code: string, detail: string}}}
  */
 function convert(esbuild, item) {
@@ -76,6 +79,7 @@ function convert(esbuild, item) {
   /** @type {Record<string, string>} */
   const importVars = {};
   for (const m of min.matchAll(IMPORT_VAR)) importVars[m[1]] = JSON.parse(m[2]);
+  const bound = boundSpecs(min, specs, importVars);
   const locals = [];
   /** @type {Record<string, [string, string]>} */
   const reexports = {};
@@ -92,7 +96,24 @@ function convert(esbuild, item) {
     if (seen !== block[1].length) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: 'export list not understood' } };
   }
   const stars = [...min.matchAll(STAR)].map((m) => JSON.parse(m[1]));
-  return { code, specs, locals, stars, reexports };
+  return { code, specs, locals, stars, reexports, bound };
+}
+
+/**
+ * Specifiers whose every `require(spec)` in esbuild's output is an import variable that the code reads.
+ * @param {string} min esbuild's output @param {string[]} specs @param {Record<string, string>} importVars
+ */
+function boundSpecs(min, specs, importVars) {
+  /** @type {Record<string, number>} */
+  const calls = {};
+  for (const m of min.matchAll(REQUIRE_CALL)) calls[JSON.parse(m[1])] = (calls[JSON.parse(m[1])] || 0) + 1;
+  /** @type {Record<string, number>} */
+  const used = {};
+  for (const [name, spec] of Object.entries(importVars)) {
+    const refs = min.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'));
+    if (refs && refs.length > 1) used[spec] = (used[spec] || 0) + 1;
+  }
+  return specs.filter((s) => used[s] !== undefined && used[s] === calls[s]);
 }
 
 let input = '';

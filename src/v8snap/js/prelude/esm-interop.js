@@ -29,6 +29,9 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
     this.cjs.set(to, [null, ns]);
     return ns;
   }
+  // An ES module not initialized while building, imported for bindings read later: esm-lazy.js.
+  const lazy = format === 'esm' && names ? this.lazyOf(require, to, names) : null;
+  if (lazy) return lazy;
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
   // 'auto' (embedded modules, v8snap.esm.convert.Target): a converted ES module's namespace, else interop
