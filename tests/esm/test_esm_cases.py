@@ -75,7 +75,7 @@ def test_importer_of_a_deferred_es_module_stays_healthy_unless_it_reads_it(built
     _, report = built
     healthy = set(report.meta.healthy)
     # hold deferred (lazy-dep, lazy-thru) and on-disk (lazy-counter, LIVE_BINDING) imports, read them later
-    assert {"./lib/lazy-user.js", "./lib/lazy-throw-user.js"} <= healthy
+    assert {"./lib/lazy-user.js", "./lib/lazy-throw-user.js", "./lib/lazy-loud-user.js", "./lib/lazy-mid.js"} <= healthy
     assert report.on_disk["./lib/lazy-counter.js"] == "ES module (LIVE_BINDING)"
     reasons = {k: report.meta.modules[k].reason for k in ("./lib/lazy-dep.js", "./lib/lazy-eager.js")}
     assert reasons["./lib/lazy-dep.js"] is not None and reasons["./lib/lazy-dep.js"].code == "TIME_READ"

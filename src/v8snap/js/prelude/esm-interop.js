@@ -12,8 +12,9 @@ __v8snap_esm.embedRequire = null;
  * @param {(id: string) => any} require
  * @param {Record<string, [string, string, string[] | null]>} table
  * @param {string} spec
+ * @param {string} from the importer's filename
  */
-__v8snap_esm.importOf = function importOf(require, table, spec) {
+__v8snap_esm.importOf = function importOf(require, table, spec, from) {
   'use strict';
   const [to, format, names] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
@@ -30,7 +31,7 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
     return ns;
   }
   // An ES module not initialized while building, imported for bindings read later: esm-lazy.js.
-  const lazy = format === 'esm' && names ? this.lazyOf(require, to, names) : null;
+  const lazy = format === 'esm' && names ? this.lazyOf(require, to, names, from) : null;
   if (lazy) return lazy;
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;

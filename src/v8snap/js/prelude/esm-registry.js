@@ -64,7 +64,7 @@ function __v8snap_esm(record, require, filename, table, body, reexports) {
   E.origins.set(ns, origin);
   const ambiguous = new Set();
   const local = new Set();
-  const imp = (/** @type {string} */ spec) => E.importOf(require, table, spec);
+  const imp = (/** @type {string} */ spec) => E.importOf(require, table, spec, filename);
   /** @param {string[]} names @param {(n: string) => PropertyDescriptor} desc */
   const define = (names, desc) => {
     const all = new Map(Object.keys(ns).map((n) => [n, Object.getOwnPropertyDescriptor(ns, n)]));
