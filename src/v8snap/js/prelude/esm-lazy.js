@@ -11,7 +11,8 @@
 //     loader evaluates the target when it first serves the importer, at that place
 //     (loader/serve.js registerChildren): where node evaluates it among everything that runs at run time.
 //     It loads with the importer's require: node's own loader (require(esm), from disk: node's instance,
-//     live bindings, errors and stack frames), or in a library snapshot its definition (at first read there).
+//     live bindings, errors and stack frames). Apps only (config.esmLazy): a library snapshot (v8snap.embed)
+//     keeps its deferred ES modules as definitions and their importers deferred.
 //     Every read goes to that namespace (live); an error the target throws is node's, and the next read
 //     throws it again.
 // What differs from node is documented in docs/limits.md ("ES modules").
@@ -34,7 +35,7 @@ __v8snap_esm.edges = Object.create(null);
 __v8snap_esm.lazyOf = function lazyOf(require, to, names, from) {
   'use strict';
   const st = this.state;
-  if (!st || st.phase !== 'build') return null;
+  if (!st || st.phase !== 'build' || st.config.esmLazy !== true) return null;
   const key = st.keyOfFilename(to);
   const importer = st.keyOfFilename(from);
   if (key === null || importer === null) return null;
