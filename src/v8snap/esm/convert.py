@@ -25,7 +25,11 @@ run time (node's own loader: exact stack traces, evaluation order and bindings);
 :func:`v8snap.blueprint.assemble.snapshot_sources`.
 
 A converted module that imports an ES module staying on disk loads it with ``require(esm)`` at run time
-(node's own instance, live bindings); at build time that makes it deferred (``NOT_IN_SNAPSHOT``).
+(node's own instance, live bindings); at build time that makes it deferred (``NOT_IN_SNAPSHOT``), unless the
+import is lazy: an import of bindings the module reads later, of a module outside its import cycle whose
+export names are known (:func:`_mark_lazy_imports`), holds a lazy namespace while building and the module
+stays healthy when it does not read them while it loads (``js/prelude/esm-lazy.js``; docs/limits.md, "ES
+modules").
 """
 
 from __future__ import annotations
