@@ -89,6 +89,10 @@ def test_importer_of_a_deferred_es_module_stays_healthy_unless_it_reads_it(
     for key in ("./lib/lazy-side.js", "./lib/lazy-cyc-a.js"):
         reason = report.meta.modules[key].reason
         assert reason is not None and reason.code == "DEPENDS_ON_DEFERRED", key
+    # so does one of a module that waits through its imports (require(esm) refuses top-level await)
+    waits = report.meta.modules["./lib/lazy-tla-user.js"].reason
+    assert waits is not None and (waits.code, waits.detail) == ("NOT_IN_SNAPSHOT", "./lib/lazy-live-tla.js")
+    assert report.on_disk["./lib/lazy-live-tla.js"] == "ES module (LIVE_BINDING)"  # found before its wait
 
 
 def test_builtin_namespace_values_are_the_run_s(built: tuple[Path, BuildReport], node: Path) -> None:

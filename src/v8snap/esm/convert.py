@@ -315,8 +315,9 @@ def _mark_lazy_imports(
     An import qualifies when the importer reads the bindings (``bound``: not a bare ``import 'x'``, not
     ``export * from``), the target is not in a cycle with the importer (at run time node loads it with
     ``require(esm)``, which refuses a module that is still evaluating), its names are known exactly (every
-    ``export *`` it has leads to ES modules of the same kind or CommonJS) and it has no ``'module.exports'``
-    export (``require(esm)`` then returns that value, not the namespace).
+    ``export *`` it has leads to ES modules of the same kind or CommonJS), it has no ``'module.exports'``
+    export (``require(esm)`` then returns that value, not the namespace) and nothing it imports waits
+    (top-level await: ``require(esm)`` refuses it).
 
     Returns:
         key -> export names (:func:`_export_names`) of the converted modules and of those on disk for
@@ -344,6 +345,32 @@ def _mark_lazy_imports(
         exact[key] = ok
         return ok
 
+    sync: dict[str, bool] = {}
+
+    def synchronous(key: str) -> bool:
+        """No module ``key`` imports (transitively) may wait: ``require(esm)`` refuses top-level await
+        (``ERR_REQUIRE_ASYNC_MODULE``). A module on disk for a reason that may hide one counts as waiting."""
+        todo, seen = [key], {key}
+        while todo:
+            k = todo.pop()
+            if k in sync:
+                if not sync[k]:
+                    break
+                continue
+            why = out.refused.get(k, "")
+            if why and not why.startswith("LIVE_BINDING"):
+                break
+            for t in graph.modules[k].resolved.values():
+                info = graph.modules.get(t)
+                if info is not None and info.kind == "esm" and t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        else:
+            sync[key] = True
+            return True
+        sync[key] = False
+        return False
+
     for key in raw:
         bound: list[str] = parsed[key].get("bound", [])  # type: ignore[assignment]
         for spec in bound:
@@ -351,7 +378,7 @@ def _mark_lazy_imports(
             tkey = "." + str(target)[len(root) :]
             if fmt != "esm" or tkey not in lazy_ok or comp_of.get(tkey) == comp_of.get(key):
                 continue
-            if "module.exports" in names[tkey] or not complete(tkey, frozenset()):
+            if "module.exports" in names[tkey] or not complete(tkey, frozenset()) or not synchronous(tkey):
                 continue
             tables[key][spec] = [target, fmt, list(names[tkey])]
     return names
