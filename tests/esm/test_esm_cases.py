@@ -77,7 +77,7 @@ def test_importer_of_a_deferred_es_module_stays_healthy_unless_it_reads_it(
     _, report = built
     healthy = set(report.meta.healthy)
     # hold deferred (lazy-dep, lazy-thru) and on-disk (lazy-counter, LIVE_BINDING) imports, read them later
-    lazy_users = ("lazy-user", "lazy-throw-user", "lazy-loud-user", "lazy-mid")
+    lazy_users = ("lazy-user", "lazy-throw-user", "lazy-loud-user", "lazy-mid", "lazy-star")
     assert {f"./lib/{name}.js" for name in lazy_users} <= healthy
     assert report.on_disk["./lib/lazy-counter.js"] == "ES module (LIVE_BINDING)"
     reasons = {k: report.meta.modules[k].reason for k in ("./lib/lazy-dep.js", "./lib/lazy-eager.js")}

@@ -312,22 +312,23 @@ def _mark_lazy_imports(
     of it (``js/prelude/esm-lazy.js``): while building, a target that is not initialized then (deferred, or on
     disk for ``LIVE_BINDING``) does not defer an importer that does not read its bindings while it loads.
 
-    An import qualifies when the importer reads the bindings (``bound``: not a bare ``import 'x'``, not
-    ``export * from``), the target is not in a cycle with the importer (at run time node loads it with
+    An import qualifies when the importer reads the bindings or re-exports them (``bound``: not a bare
+    ``import 'x'``), the target is not in a cycle with the importer (at run time node loads it with
     ``require(esm)``, which refuses a module that is still evaluating), its names are known exactly (every
     ``export *`` it has leads to ES modules of the same kind or CommonJS), it has no ``'module.exports'``
     export (``require(esm)`` then returns that value, not the namespace) and nothing it imports waits
     (top-level await: ``require(esm)`` refuses it).
 
     Returns:
-        key -> export names (:func:`_export_names`) of the converted modules and of those on disk for
+        key -> export names (:func:`_export_bindings`, sorted) of the converted modules and of those on disk for
         ``LIVE_BINDING``."""
     root = str(graph.root)
     lazy_ok = dict(raw)
     for k, why in out.refused.items():
         if k in parsed and why.startswith("LIVE_BINDING"):
             lazy_ok[k] = parsed[k]
-    names = _export_names(graph, lazy_ok, cjs_names)
+    origins = _export_bindings(graph, lazy_ok, cjs_names)
+    names = {k: tuple(sorted(b)) for k, b in origins.items()}
     exact: dict[str, bool] = {}
 
     def complete(key: str, stack: frozenset[str]) -> bool:
@@ -380,7 +381,13 @@ def _mark_lazy_imports(
                 continue
             if "module.exports" in names[tkey] or not complete(tkey, frozenset()) or not synchronous(tkey):
                 continue
-            tables[key][spec] = [target, fmt, list(names[tkey])]
+            entry: list[object] = [target, fmt, list(names[tkey])]
+            # The bindings it re-exports (a binding is `<filename>:<name>` of the module declaring it,
+            # js/prelude/esm-origins.js): `export *` conflicts see through the lazy namespace.
+            other = {n: f"{root}{o[0][1:]}:{o[1]}" for n, o in origins[tkey].items() if o != (tkey, n)}
+            if other:
+                entry.append(other)
+            tables[key][spec] = entry
     return names
 
 
@@ -415,14 +422,17 @@ def _refuse_importers_of_disk(
                 changed = True
 
 
-def _export_names(
+def _export_bindings(
     graph: ModuleGraph, raw: Mapping[str, Mapping[str, object]], cjs_names: Mapping[str, list[str]]
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, dict[str, tuple[str, str]]]:
     """Names of each converted module's namespace, as node links them: own exports, plus what each
     ``export *`` brings (not ``default``, not own names), less names two stars bring from different
     bindings (ambiguous). A binding is identified by (module key, name), followed through
     ``export { x } from``. The registry applies the same rules at run time
-    (``js/prelude/esm-registry.js``)."""
+    (``js/prelude/esm-registry.js``).
+
+    Returns:
+        key -> export name -> the binding it is (module key, name)."""
     memo: dict[str, dict[str, tuple[str, str]]] = {}
 
     def target_of(key: str, spec: str) -> str:
@@ -465,7 +475,7 @@ def _export_names(
         memo[key] = out
         return out
 
-    return {k: tuple(sorted(bindings(k, frozenset()))) for k in raw}
+    return {k: bindings(k, frozenset()) for k in raw}
 
 
 def prepare_graph(graph: ModuleGraph, *, node: Path) -> ModuleGraph:

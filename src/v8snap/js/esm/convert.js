@@ -16,9 +16,10 @@
 //   - `specs` are the static import specifiers in evaluation order (esbuild hoists them as node does);
 //     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`,
 //     `reexports` name -> [spec, imported name] for `export { x } from`; `bound` the specifiers imported
-//     only for bindings the module reads (every `require(spec)` is `var v = require(spec)` and each such v is
-//     referenced): an importer may get a lazy namespace of such a module (prelude/esm-lazy.js); a bare
-//     `import 'x'` (or an import whose bindings are never read) is imported for its effects and stays eager.
+//     only for bindings the module reads or re-exports (every `require(spec)` is `var v = require(spec)`
+//     with v referenced, or `export * from`): an importer may get a lazy namespace of such a module
+//     (prelude/esm-lazy.js); a bare `import 'x'` (or an import whose bindings are never read) is imported
+//     for its effects and stays eager.
 const path = require('path');
 const { layout } = require('./layout.js');
 const { cjsNames, onDisk, memoryHost } = require('./cjs-names.js');
@@ -100,7 +101,8 @@ function convert(esbuild, item) {
 }
 
 /**
- * Specifiers whose every `require(spec)` in esbuild's output is an import variable that the code reads.
+ * Specifiers whose every `require(spec)` in esbuild's output is an import variable that the code reads, or
+ * an `export *`.
  * @param {string} min esbuild's output @param {string[]} specs @param {Record<string, string>} importVars
  */
 function boundSpecs(min, specs, importVars) {
@@ -113,6 +115,7 @@ function boundSpecs(min, specs, importVars) {
     const refs = min.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'));
     if (refs && refs.length > 1) used[spec] = (used[spec] || 0) + 1;
   }
+  for (const m of min.matchAll(STAR)) used[JSON.parse(m[1])] = (used[JSON.parse(m[1])] || 0) + 1;
   return specs.filter((s) => used[s] !== undefined && used[s] === calls[s]);
 }
 

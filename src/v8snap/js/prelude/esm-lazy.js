@@ -30,9 +30,11 @@ __v8snap_esm.edges = Object.create(null);
  * @param {string} to the target's absolute filename
  * @param {string[]} names its export names (sorted)
  * @param {string} from the importer's filename
+ * @param {Record<string, string>} [reexported] name -> binding (`<filename>:<name>`, esm-origins.js) of the
+ *   names the target re-exports from other modules
  * @returns {any} a lazy namespace, or null when the target is initialized while building (eager import)
  */
-__v8snap_esm.lazyOf = function lazyOf(require, to, names, from) {
+__v8snap_esm.lazyOf = function lazyOf(require, to, names, from, reexported) {
   'use strict';
   const st = this.state;
   if (!st || st.phase !== 'build' || st.config.esmLazy !== true) return null;
@@ -47,7 +49,10 @@ __v8snap_esm.lazyOf = function lazyOf(require, to, names, from) {
     if (!list.some((e) => e[1] === to)) list.push([(st.childKeys[importer] || []).length, to]);
   }
   const known = this.lazy.get(to);
-  if (known) return known;
+  if (known) {
+    if (reexported && !this.origins.has(known)) this.origins.set(known, new Map(Object.entries(reexported)));
+    return known;
+  }
   /** @type {any} */
   let real = null;
   const E = this;
@@ -65,6 +70,8 @@ __v8snap_esm.lazyOf = function lazyOf(require, to, names, from) {
   }
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   Object.preventExtensions(ns);
+  this.ids.set(ns, to);
+  if (reexported) this.origins.set(ns, new Map(Object.entries(reexported)));
   this.lazy.set(to, ns);
   this.lazyLoad.set(to, load);
   return ns;

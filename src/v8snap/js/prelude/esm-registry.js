@@ -58,6 +58,7 @@ function __v8snap_esm(record, require, filename, table, body, reexports) {
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   E.namespaces.set(ns, ns);
   E.byFile.set(filename, ns);
+  E.ids.set(ns, filename); // binding identities (esm-origins.js)
   record.exports = ns;
   /** @type {Map<string, string | (() => string)>} name -> binding identity (export * conflicts) */
   const origin = new Map();
