@@ -320,8 +320,8 @@ def _mark_lazy_imports(
     (top-level await: ``require(esm)`` refuses it).
 
     Returns:
-        key -> export names (:func:`_export_bindings`, sorted) of the converted modules and of those on disk for
-        ``LIVE_BINDING``."""
+        key -> export names (:func:`_export_bindings`, sorted) of the converted modules and of those on
+        disk for ``LIVE_BINDING``."""
     root = str(graph.root)
     lazy_ok = dict(raw)
     for k, why in out.refused.items():
