@@ -109,11 +109,16 @@ function boundSpecs(min, specs, importVars) {
   /** @type {Record<string, number>} */
   const calls = {};
   for (const m of min.matchAll(REQUIRE_CALL)) calls[JSON.parse(m[1])] = (calls[JSON.parse(m[1])] || 0) + 1;
+  /** @type {Map<string, number>} identifier -> occurrences, not as a property name (one pass) */
+  const refs = new Map();
+  // string literals out first: `import * as ns from './ns.js'` names its variable after the path
+  for (const m of min.replace(new RegExp(STR, 'g'), '""').matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) {
+    if (Object.prototype.hasOwnProperty.call(importVars, m[0])) refs.set(m[0], (refs.get(m[0]) || 0) + 1);
+  }
   /** @type {Record<string, number>} */
   const used = {};
   for (const [name, spec] of Object.entries(importVars)) {
-    const refs = min.match(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'));
-    if (refs && refs.length > 1) used[spec] = (used[spec] || 0) + 1;
+    if ((refs.get(name) || 0) > 1) used[spec] = (used[spec] || 0) + 1;
   }
   for (const m of min.matchAll(STAR)) used[JSON.parse(m[1])] = (used[JSON.parse(m[1])] || 0) + 1;
   return specs.filter((s) => used[s] !== undefined && used[s] === calls[s]);
