@@ -71,6 +71,32 @@ def test_es_modules_are_in_the_blob_or_on_disk_for_a_reason(built: tuple[Path, B
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/counter.js")
 
 
+def test_importer_of_a_deferred_es_module_stays_healthy_unless_it_reads_it(
+    built: tuple[Path, BuildReport],
+) -> None:
+    _, report = built
+    healthy = set(report.meta.healthy)
+    # hold deferred (lazy-dep, lazy-thru) and on-disk (lazy-counter, LIVE_BINDING) imports, read them later
+    lazy_users = ("lazy-user", "lazy-throw-user", "lazy-loud-user", "lazy-mid", "lazy-star")
+    assert {f"./lib/{name}.js" for name in lazy_users} <= healthy
+    assert report.on_disk["./lib/lazy-counter.js"] == "ES module (LIVE_BINDING)"
+    # its export names are in the blob: a change to it makes the blob stale
+    assert any(f.endswith("/lib/lazy-counter.js") for f in report.meta.stale_files)
+    reasons = {k: report.meta.modules[k].reason for k in ("./lib/lazy-dep.js", "./lib/lazy-eager.js")}
+    assert reasons["./lib/lazy-dep.js"] is not None and reasons["./lib/lazy-dep.js"].code == "TIME_READ"
+    # reads the binding while it loads: deferred as before
+    eager = reasons["./lib/lazy-eager.js"]
+    assert eager is not None and (eager.code, eager.detail) == ("DEPENDS_ON_DEFERRED", "./lib/lazy-dep.js")
+    # a bare import or one never read (effects) and an import in a cycle stay eager
+    for key in ("./lib/lazy-side.js", "./lib/lazy-unused.js", "./lib/lazy-cyc-a.js"):
+        reason = report.meta.modules[key].reason
+        assert reason is not None and reason.code == "DEPENDS_ON_DEFERRED", key
+    # so does one of a module that waits through its imports (require(esm) refuses top-level await)
+    waits = report.meta.modules["./lib/lazy-tla-user.js"].reason
+    assert waits is not None and (waits.code, waits.detail) == ("NOT_IN_SNAPSHOT", "./lib/lazy-live-tla.js")
+    assert report.on_disk["./lib/lazy-live-tla.js"] == "ES module (LIVE_BINDING)"  # found before its wait
+
+
 def test_builtin_namespace_values_are_the_run_s(built: tuple[Path, BuildReport], node: Path) -> None:
     app, _ = built
     args = ["builtin-getters.js", "not", "traced"]  # argv read through node:process's namespace

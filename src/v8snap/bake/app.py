@@ -240,6 +240,11 @@ def _heal_and_accept(prep: Prepared, candidate: Path, timings: dict[str, float],
         for m in prep.graph.modules.values()
         if m.kind in SNAPSHOT_KINDS
     }
+    # ES modules on disk whose export names importers in the blob hold (lazy imports, v8snap.esm.convert)
+    for key, why in prep.graph.esm_on_disk.items():
+        path = prep.graph.root / key[2:]
+        if why.startswith("LIVE_BINDING") and path.is_file():
+            stale_files.setdefault(str(path), stat_stamp(path.stat()))
     bp_of = _blueprint_of(prep, work, stale_files)
     doc = Doctor(
         prep.graph,

@@ -260,6 +260,9 @@ def assemble(bp: Blueprint) -> Assembly:
         # v8snap-esm: export names of the registry's ES modules (js/loader/esm-hooks.js)
         "esm": {k: list(c.names) for k, c in graph.esm.items() if k in bp.healthy},
         "esmImports": dynamic_imports(graph),
+        # v8snap-esm: an app's importer may hold a lazy namespace of an ES module that stays on disk
+        # (js/prelude/esm-lazy.js); a library snapshot runs its deferred ES modules' definitions instead
+        "esmLazy": bp.mode != "library",
     }
     parts = [
         js_part("prelude"),

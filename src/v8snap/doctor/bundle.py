@@ -84,6 +84,8 @@ def write_bundle(
         "keys": keys,
         "lines": lines,
         "esmImports": dynamic_imports(bp.graph),  # v8snap-esm
+        # lazy ES module imports (js/prelude/esm-lazy.js): apps only, as in the snapshot script
+        "esmLazy": bp.mode != "library",
     }
     config_text = json.dumps(config)
     data = script_text.encode("utf-8", "surrogateescape")

@@ -25,7 +25,11 @@ run time (node's own loader: exact stack traces, evaluation order and bindings);
 :func:`v8snap.blueprint.assemble.snapshot_sources`.
 
 A converted module that imports an ES module staying on disk loads it with ``require(esm)`` at run time
-(node's own instance, live bindings); at build time that makes it deferred (``NOT_IN_SNAPSHOT``).
+(node's own instance, live bindings); at build time that makes it deferred (``NOT_IN_SNAPSHOT``), unless the
+import is lazy: an import of bindings the module reads later, of a module outside its import cycle whose
+export names are known (:func:`_mark_lazy_imports`), holds a lazy namespace while building and the module
+stays healthy when it does not read them while it loads (``js/prelude/esm-lazy.js``; docs/limits.md, "ES
+modules").
 """
 
 from __future__ import annotations
@@ -117,9 +121,10 @@ def convert_graph_modules(graph: ModuleGraph, *, node: Path) -> EsmConversion:
             continue
         raw[key] = res
         tables[key] = table
-    _refuse_cjs_cycles(graph, raw, tables, out)
+    parsed = dict(raw)
+    comp_of = _refuse_cjs_cycles(graph, raw, tables, out)
     _refuse_importers_of_disk(graph, raw, tables, out)
-    names = _export_names(graph, raw, cjs_names)
+    names = _mark_lazy_imports(graph, raw, parsed, tables, comp_of, out, cjs_names)
     for key, res in raw.items():
         out.converted[key] = Converted(source=_definition(res, tables[key], "__filename"), names=names[key])
     return out
@@ -266,8 +271,11 @@ def _refuse_cjs_cycles(
     raw: dict[str, dict[str, object]],
     tables: dict[str, dict[str, list[object]]],
     out: EsmConversion,
-) -> None:
-    """ES modules in a strongly connected component (static imports, requires) holding a CJS module."""
+) -> dict[str, int]:
+    """ES modules in a strongly connected component (static imports, requires) holding a CJS module.
+
+    Returns:
+        key -> index of its strongly connected component (the same index: a cycle)."""
     from v8snap.graph.order import components
 
     root = str(graph.root)
@@ -279,13 +287,108 @@ def _refuse_cjs_cycles(
             deps[k] = [t for t in targets if t in graph.modules]
         else:
             deps[k] = graph.deps_of(k)
-    for comp in components(keys, deps):
+    comp_of: dict[str, int] = {}
+    for i, comp in enumerate(components(keys, deps)):
+        comp_of.update(dict.fromkeys(comp, i))
         if len(comp) < 2 or not any(graph.modules[k].kind == "cjs" for k in comp):
             continue
         for k in comp:
             if k in raw:
                 out.refused[k] = "ESM_CJS_CYCLE: in a cycle with a CommonJS module (require(esm) in a cycle)"
                 del raw[k]
+    return comp_of
+
+
+def _mark_lazy_imports(
+    graph: ModuleGraph,
+    raw: Mapping[str, Mapping[str, object]],
+    parsed: Mapping[str, Mapping[str, object]],
+    tables: dict[str, dict[str, list[object]]],
+    comp_of: Mapping[str, int],
+    out: EsmConversion,
+    cjs_names: Mapping[str, list[str]],
+) -> dict[str, tuple[str, ...]]:
+    """Give an import the export names of its ES module target where the importer may hold a lazy namespace
+    of it (``js/prelude/esm-lazy.js``): while building, a target that is not initialized then (deferred, or on
+    disk for ``LIVE_BINDING``) does not defer an importer that does not read its bindings while it loads.
+
+    An import qualifies when the importer reads the bindings or re-exports them (``bound``: not a bare
+    ``import 'x'``), the target is not in a cycle with the importer (at run time node loads it with
+    ``require(esm)``, which refuses a module that is still evaluating), its names are known exactly (every
+    ``export *`` it has leads to ES modules of the same kind or CommonJS), it has no ``'module.exports'``
+    export (``require(esm)`` then returns that value, not the namespace) and nothing it imports waits
+    (top-level await: ``require(esm)`` refuses it).
+
+    Returns:
+        key -> export names (:func:`_export_bindings`, sorted) of the converted modules and of those on
+        disk for ``LIVE_BINDING``."""
+    root = str(graph.root)
+    lazy_ok = dict(raw)
+    for k, why in out.refused.items():
+        if k in parsed and why.startswith("LIVE_BINDING"):
+            lazy_ok[k] = parsed[k]
+    origins = _export_bindings(graph, lazy_ok, cjs_names)
+    names = {k: tuple(sorted(b)) for k, b in origins.items()}
+    exact: dict[str, bool] = {}
+
+    def complete(key: str, stack: frozenset[str]) -> bool:
+        if key in exact:
+            return exact[key]
+        ok = True
+        for spec in lazy_ok[key]["stars"]:  # type: ignore[attr-defined]
+            target = graph.modules[key].resolved.get(spec, "")
+            info = graph.modules.get(target)
+            if info is not None and info.kind == "cjs":
+                continue
+            if target not in lazy_ok or target in stack or not complete(target, stack | {key}):
+                ok = False
+                break
+        exact[key] = ok
+        return ok
+
+    sync: dict[str, bool] = {}
+
+    def synchronous(key: str) -> bool:
+        """No module ``key`` imports (transitively) may wait: ``require(esm)`` refuses top-level await
+        (``ERR_REQUIRE_ASYNC_MODULE``). A module on disk for a reason that may hide one counts as waiting."""
+        todo, seen = [key], {key}
+        while todo:
+            k = todo.pop()
+            if k in sync:
+                if not sync[k]:
+                    break
+                continue
+            why = out.refused.get(k, "")
+            if why and not why.startswith("LIVE_BINDING"):
+                break
+            for t in graph.modules[k].resolved.values():
+                info = graph.modules.get(t)
+                if info is not None and info.kind == "esm" and t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        else:
+            sync[key] = True
+            return True
+        sync[key] = False
+        return False
+
+    for key in raw:
+        bound: list[str] = parsed[key].get("bound", [])  # type: ignore[assignment]
+        for spec in bound:
+            target, fmt, _n = tables[key][spec]
+            tkey = "." + str(target)[len(root) :]
+            if fmt != "esm" or tkey not in lazy_ok or comp_of.get(tkey) == comp_of.get(key):
+                continue
+            if "module.exports" in names[tkey] or not complete(tkey, frozenset()) or not synchronous(tkey):
+                continue
+            entry: list[object] = [target, fmt, list(names[tkey])]
+            # The bindings it re-exports (a binding is `<filename>:<name>` of the module declaring it,
+            # js/prelude/esm-origins.js): `export *` conflicts see through the lazy namespace.
+            other = {n: f"{root}{o[0][1:]}:{o[1]}" for n, o in origins[tkey].items() if o != (tkey, n)}
+            if other:
+                entry.append(other)
+            tables[key][spec] = entry
+    return names
 
 
 def _refuse_importers_of_disk(
@@ -319,14 +422,17 @@ def _refuse_importers_of_disk(
                 changed = True
 
 
-def _export_names(
+def _export_bindings(
     graph: ModuleGraph, raw: Mapping[str, Mapping[str, object]], cjs_names: Mapping[str, list[str]]
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, dict[str, tuple[str, str]]]:
     """Names of each converted module's namespace, as node links them: own exports, plus what each
     ``export *`` brings (not ``default``, not own names), less names two stars bring from different
     bindings (ambiguous). A binding is identified by (module key, name), followed through
     ``export { x } from``. The registry applies the same rules at run time
-    (``js/prelude/esm-registry.js``)."""
+    (``js/prelude/esm-registry.js``).
+
+    Returns:
+        key -> export name -> the binding it is (module key, name)."""
     memo: dict[str, dict[str, tuple[str, str]]] = {}
 
     def target_of(key: str, spec: str) -> str:
@@ -369,7 +475,7 @@ def _export_names(
         memo[key] = out
         return out
 
-    return {k: tuple(sorted(bindings(k, frozenset()))) for k in raw}
+    return {k: bindings(k, frozenset()) for k in raw}
 
 
 def prepare_graph(graph: ModuleGraph, *, node: Path) -> ModuleGraph:

@@ -15,7 +15,11 @@
 //     unbound; `import.meta` is the registry's per-module object;
 //   - `specs` are the static import specifiers in evaluation order (esbuild hoists them as node does);
 //     `locals` the names the module exports itself, `stars` the specifiers of its `export * from`,
-//     `reexports` name -> [spec, imported name] for `export { x } from`.
+//     `reexports` name -> [spec, imported name] for `export { x } from`; `bound` the specifiers imported
+//     only for bindings the module reads or re-exports (every `require(spec)` is `var v = require(spec)`
+//     with v referenced, or `export * from`): an importer may get a lazy namespace of such a module
+//     (prelude/esm-lazy.js); a bare `import 'x'` (or an import whose bindings are never read) is imported
+//     for its effects and stays eager.
 const path = require('path');
 const { layout } = require('./layout.js');
 const { cjsNames, onDisk, memoryHost } = require('./cjs-names.js');
@@ -38,7 +42,7 @@ const STAR = new RegExp(`__reExport\\([\\w$]+,require\\((${STR})\\)`, 'g');
 /**
  * @param {any} esbuild
  * @param {{filename: string, source: string}} item
- * @returns {{code: string, specs: string[], locals: string[], stars: string[], reexports: Record<string, [string, string]>}
+ * @returns {{code: string, specs: string[], locals: string[], stars: string[], reexports: Record<string, [string, string]>, bound: string[]}
  *   | {refuse: {code: string, detail: string}}}
  */
 function convert(esbuild, item) {
@@ -76,6 +80,7 @@ function convert(esbuild, item) {
   /** @type {Record<string, string>} */
   const importVars = {};
   for (const m of min.matchAll(IMPORT_VAR)) importVars[m[1]] = JSON.parse(m[2]);
+  const bound = boundSpecs(min, specs, importVars);
   const locals = [];
   /** @type {Record<string, [string, string]>} */
   const reexports = {};
@@ -92,7 +97,31 @@ function convert(esbuild, item) {
     if (seen !== block[1].length) return { refuse: { code: 'ESM_UNCONVERTIBLE', detail: 'export list not understood' } };
   }
   const stars = [...min.matchAll(STAR)].map((m) => JSON.parse(m[1]));
-  return { code, specs, locals, stars, reexports };
+  return { code, specs, locals, stars, reexports, bound };
+}
+
+/**
+ * Specifiers whose every `require(spec)` in esbuild's output is an import variable that the code reads, or
+ * an `export *`.
+ * @param {string} min esbuild's output @param {string[]} specs @param {Record<string, string>} importVars
+ */
+function boundSpecs(min, specs, importVars) {
+  /** @type {Record<string, number>} */
+  const calls = {};
+  for (const m of min.matchAll(REQUIRE_CALL)) calls[JSON.parse(m[1])] = (calls[JSON.parse(m[1])] || 0) + 1;
+  /** @type {Map<string, number>} identifier -> occurrences, not as a property name (one pass) */
+  const refs = new Map();
+  // string literals out first: `import * as ns from './ns.js'` names its variable after the path
+  for (const m of min.replace(new RegExp(STR, 'g'), '""').matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) {
+    if (Object.prototype.hasOwnProperty.call(importVars, m[0])) refs.set(m[0], (refs.get(m[0]) || 0) + 1);
+  }
+  /** @type {Record<string, number>} */
+  const used = {};
+  for (const [name, spec] of Object.entries(importVars)) {
+    if ((refs.get(name) || 0) > 1) used[spec] = (used[spec] || 0) + 1;
+  }
+  for (const m of min.matchAll(STAR)) used[JSON.parse(m[1])] = (used[JSON.parse(m[1])] || 0) + 1;
+  return specs.filter((s) => used[s] !== undefined && used[s] === calls[s]);
 }
 
 let input = '';

@@ -3,6 +3,7 @@
 // and loading it as Node's Module._load would (healthy: the build-time record adopted as a real Module;
 // deferred/norewrite: its definition, run once), keeping Module._cache, children and require.main as in a
 // plain run.
+/* global __v8snap_esm */
 /* exported __v8snap_serve */
 
 /**
@@ -127,14 +128,18 @@ function __v8snap_serve(shared) {
   }
 
   // What a healthy module required at build time is loaded too, as in a plain run: register those Modules.
+  // The ES modules it imports lazily are evaluated at their place among them (prelude/esm-lazy.js).
   function registerChildren(key, mod) {
-    for (const child of state.childKeys[key] || []) {
-      if (Module._cache[state.filenameOf(child)] === undefined && state.records[child] !== undefined) {
-        load(child, mod, false);
-      } else {
-        attach(Module._cache[state.filenameOf(child)], mod);
-      }
+    const kids = state.childKeys[key] || [];
+    const req = (/** @type {string} */ id) => mod.require(id); // node's require(esm) of a lazy import
+    for (let i = 0; i < kids.length; i++) {
+      __v8snap_esm.settle(key, i, req);
+      const child = kids[i];
+      const cached = Module._cache[state.filenameOf(child)];
+      if (cached === undefined && state.records[child] !== undefined) load(child, mod, false);
+      else attach(cached, mod);
     }
+    __v8snap_esm.settle(key, kids.length, req);
   }
 
   function cachedByEsmLoader(mod) {
@@ -142,8 +147,7 @@ function __v8snap_serve(shared) {
   }
 
   function setMain(mod) {
-    process.mainModule = mod;
-    mod.id = '.';
+    (process.mainModule = mod).id = '.';
   }
   return { targetOf, load };
 }

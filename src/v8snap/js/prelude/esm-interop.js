@@ -10,12 +10,13 @@ __v8snap_esm.cjs = new Map();
 __v8snap_esm.embedRequire = null;
 /**
  * @param {(id: string) => any} require
- * @param {Record<string, [string, string, string[] | null]>} table
+ * @param {Record<string, [string, string, string[] | null, Record<string, string>?]>} table
  * @param {string} spec
+ * @param {string} from the importer's filename
  */
-__v8snap_esm.importOf = function importOf(require, table, spec) {
+__v8snap_esm.importOf = function importOf(require, table, spec, from) {
   'use strict';
-  const [to, format, names] = table[spec];
+  const [to, format, names, reexported] = table[spec];
   if (to === 'node:module' && names) return this.builtinModule(names);
   // A built-in node's builder does not support (tty, child_process, ...) cannot load while building: its
   // namespace loads it at first use (esm-builtins.js). Any other built-in's namespace takes its values
@@ -29,6 +30,9 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
     this.cjs.set(to, [null, ns]);
     return ns;
   }
+  // An ES module not initialized while building, imported for bindings read later: esm-lazy.js.
+  const lazy = format === 'esm' && names ? this.lazyOf(require, to, names, from, reexported) : null;
+  if (lazy) return lazy;
   const ex = require(to);
   if (format === 'esm') return this.byFile.get(to) || this.namespaces.get(ex) || ex;
   // 'auto' (embedded modules, v8snap.esm.convert.Target): a converted ES module's namespace, else interop
@@ -60,6 +64,7 @@ __v8snap_esm.importOf = function importOf(require, table, spec) {
   }
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   Object.preventExtensions(ns);
+  this.ids.set(ns, to); // binding identities (esm-origins.js)
   this.cjs.set(to, [ex, ns]);
   return ns;
 };

@@ -1,7 +1,9 @@
 // @ts-check
 // v8snap ES module registry: binding identities, for the `export *` rule of prelude/esm-registry.js (a name
 // two stars bring from different bindings is ambiguous). A binding is `<module id>:<name>` of the module that
-// declares it, followed through `export { x as name } from`.
+// declares it, followed through `export { x as name } from`. A module's id is its filename for a converted ES
+// module and a CommonJS/JSON/built-in namespace (one per module), so the build can name a binding of a module
+// that is not initialized: a lazy namespace's re-exported names (esm-lazy.js, v8snap.esm.convert).
 // No top-level 'use strict' (see prelude/state.js).
 /* global __v8snap_esm */
 

@@ -58,13 +58,14 @@ function __v8snap_esm(record, require, filename, table, body, reexports) {
   Object.defineProperty(ns, Symbol.toStringTag, { value: 'Module' });
   E.namespaces.set(ns, ns);
   E.byFile.set(filename, ns);
+  E.ids.set(ns, filename); // binding identities (esm-origins.js)
   record.exports = ns;
   /** @type {Map<string, string | (() => string)>} name -> binding identity (export * conflicts) */
   const origin = new Map();
   E.origins.set(ns, origin);
   const ambiguous = new Set();
   const local = new Set();
-  const imp = (/** @type {string} */ spec) => E.importOf(require, table, spec);
+  const imp = (/** @type {string} */ spec) => E.importOf(require, table, spec, filename);
   /** @param {string[]} names @param {(n: string) => PropertyDescriptor} desc */
   const define = (names, desc) => {
     const all = new Map(Object.keys(ns).map((n) => [n, Object.getOwnPropertyDescriptor(ns, n)]));
