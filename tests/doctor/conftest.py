@@ -39,6 +39,11 @@ MODULES: dict[str, str] = {
     "hz_fs_outside.js": "module.exports = require('fs').existsSync('/etc/hostname');\n",
     "hz_env_node_env.js": "module.exports = process.env.NODE_ENV === 'production';\n",
     "hz_catches.js": "let v; try { v = process.env.HOME; } catch (e) { v = null; }\nmodule.exports = v;\n",
+    # the fallback exists only on a path a plain run never takes: the reason is the dependency, not it
+    "catch_fallback.js": (
+        "let m;\ntry { m = require('./hz_random'); } catch (e) { m = require('./no_fallback'); }\n"
+        "module.exports = m;\n"
+    ),
     "needs_http.js": "module.exports = require('http').STATUS_CODES[200];\n",
     "own_json.js": "module.exports = require('pkgdata').size;\n",
     "pure.js": "module.exports = { add: (a, b) => a + b, list: [1, 2, 3].map((x) => x * 2) };\n",
@@ -89,6 +94,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "hz_fs_outside.js": ("deferred", "FS_OUTSIDE_APP"),
     "hz_env_node_env.js": ("deferred", "ENV_READ"),
     "hz_catches.js": ("deferred", "ENV_READ"),
+    "catch_fallback.js": ("deferred", "DEPENDS_ON_DEFERRED"),
     "needs_http.js": ("deferred", "BUILTIN_CRASHES"),
     "own_json.js": ("healthy", None),
     "pure.js": ("healthy", None),
