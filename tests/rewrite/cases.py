@@ -816,6 +816,16 @@ CASES = [
         [],
     ),
     (
+        # tree-sitter recovers from ASI after a field with no initializer before a computed key (undici)
+        "class-field-asi-before-computed-key",
+        "const x = require('lazy');\nclass A {\n  #a\n  [k] = null\n  f() { return x; }\n}\nexports.A = A;",
+        {},
+        "var x, __x_ok__; function __get_x__() { return __x_ok__ ? x : (x = (require('lazy')), __x_ok__ = true, x); }\nclass A {\n  #a\n  [k] = null\n  f() { return __get_x__(); }\n}\nexports.A = A;",
+        None,
+        [("lazy-require", "x", "lazy")],
+        [],
+    ),
+    (
         "esm-norewrite",
         "import x from 'lazy';\nexport default x;",
         {},

@@ -57,9 +57,9 @@ from v8snap.syntax.tree import (
     FUNCTION_TYPES,
     LANGUAGE,
     ancestors,
-    first_error_line,
     parse,
     string_value,
+    syntax_error_line,
     text,
 )
 
@@ -173,8 +173,9 @@ class _ModuleRewrite:
     # ---------------------------------------------------------------- analysis
     def run(self) -> RewriteResult:
         root = self.root
-        if root.has_error:
-            return RewriteResult(self.source, norewrite=f"syntax error at line {first_error_line(root)}")
+        bad = syntax_error_line(root)
+        if bad is not None:
+            return RewriteResult(self.source, norewrite=f"syntax error at line {bad}")
         caps = ts.QueryCursor(_QUERY).captures(root)
         esm = caps.get("esm", [])
         if esm:
@@ -450,8 +451,9 @@ class _ModuleRewrite:
 
         out = sp.render(0, len(self.src))
         check = parse(out).root_node
-        if check.has_error:
-            raise _NoRewrite(f"rewrite produced invalid syntax at line {first_error_line(check)}")
+        bad = syntax_error_line(check)
+        if bad is not None:
+            raise _NoRewrite(f"rewrite produced invalid syntax at line {bad}")
         rewritten_ranges = [(c.declarator.start_byte, c.declarator.end_byte) for c in cands.values()]
         rewritten_ranges += [(s.start_byte, s.end_byte) for s, *_ in exports]
         rewrites.sort(key=lambda r: r.line)
