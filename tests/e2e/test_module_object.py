@@ -22,7 +22,15 @@ FILES = {
         "const later = require('./lib/later');\nconst user = require('./lib/user');\n"
         "console.log(JSON.stringify(p.paths.map((x) => require('path').relative(__dirname, x))));\n"
         "console.log(parent.parentName, later.parentName(), typeof user.imp);\n"
+        "const main = require('./lib/main');\nconst isMain = require('./lib/ismain').isMain;\n"
+        "if (process.argv[2] === 'show') console.log(main.mainName(), isMain);\n"
     ),
+    # require.main is made at run time: stored at load, the printer makes it lazy (the build's own output
+    # check does not see it: printed only with `show`); any other read at load defers the module.
+    "lib/main.js": (
+        "const m = require.main;\nexports.mainName = () => require('path').basename(m.filename);\n"
+    ),
+    "lib/ismain.js": "exports.isMain = require.main === module;\n",
     "lib/paths.js": "exports.paths = module.paths.slice(0, 3);\n",
     "lib/parent.js": (
         "const path = require('path');\n"
@@ -46,7 +54,9 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
         (app / rel).write_text(text)
     report = build_app(SnapshotConfig(app))
     meta = report.meta
-    assert {"./lib/paths.js", "./lib/later.js"} <= set(meta.healthy)
+    assert {"./lib/paths.js", "./lib/later.js", "./lib/main.js"} <= set(meta.healthy)
+    reason = meta.modules["./lib/ismain.js"].reason
+    assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "require.main")
     reason = meta.modules["./lib/parent.js"].reason
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "module.parent")
     # (not NATIVE_ADDON: that code is for .node files)
@@ -56,3 +66,6 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
     paths = '["lib/node_modules","node_modules","../node_modules"]'
     assert plain.stdout == f"{paths}\nindex.js index.js function\n"
     assert run_launcher(app, []) == plain
+    shown = run_plain(node, app, ["show"])
+    assert shown.stdout.endswith("\nindex.js false\n")
+    assert run_launcher(app, ["show"]) == shown

@@ -826,6 +826,15 @@ CASES = [
         [],
     ),
     (
+        "require-main-stored-is-lazy",
+        "const m = require.main;\nif (require.main === module) run();\nexports.f = () => m;",
+        {},
+        "var m, __m_ok__; function __get_m__() { return __m_ok__ ? m : (m = (require.main), __m_ok__ = true, m); }\nif (require.main === module) run();\nexports.f = () => __get_m__();",
+        None,
+        [("lazy-global", "m", None)],
+        [],
+    ),
+    (
         "esm-norewrite",
         "import x from 'lazy';\nexport default x;",
         {},

@@ -320,6 +320,20 @@ class _ModuleRewrite:
                     "lazy-global",
                     f"initializer reads run-time-only global {g}",
                 )
+        # rule 2b: initializers reading `require.main` (the main module, made at run time; the registry's
+        # require answers undefined at build time and a read at load is a violation otherwise)
+        for occ in self.index.occurrences("require"):
+            parent = occ.node.parent
+            prop = parent.child_by_field_name("property") if parent is not None else None
+            if occ.role != "ref" or parent is None or parent.type != "member_expression" or prop is None:
+                continue
+            if prop.text != b"main" or parent.child_by_field_name("object") != occ.node:
+                continue
+            chain = ancestors(occ.node)
+            if self.index.resolve("require", occ.node, chain=chain) is not None:
+                continue
+            why = "initializer reads require.main (known at run time)"
+            self._delay_initializer(occ.node, chain, decls, cands, "lazy-global", why)
         # fixpoint: initializers reading a binding made lazy. Only from a binding that is never written
         # after its declaration: delaying `v2 = f(v1)` is unsound if `v1` can be reassigned before `v2` is
         # first read (found by the property test); such an initializer stays eager.

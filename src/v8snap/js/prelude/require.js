@@ -57,7 +57,13 @@ function __v8snap_makeRequire(state, key) {
   };
   Object.defineProperty(require, 'main', {
     enumerable: true,
-    get() { return state.phase === 'runtime' ? process.mainModule : undefined; },
+    get() {
+      if (state.phase === 'runtime') return process.mainModule;
+      // The main module is made at run time: a value read at load would be baked as undefined (the
+      // printer makes a declaration whose initializer reads it lazy instead).
+      if (state.building()) state.violate('NOT_IN_SNAPSHOT', 'require.main');
+      return undefined;
+    },
   });
   Object.defineProperty(require, 'cache', {
     enumerable: true,
