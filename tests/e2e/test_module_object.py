@@ -24,6 +24,7 @@ FILES = {
         "console.log(parent.parentName, later.parentName(), typeof user.imp);\n"
         "const main = require('./lib/main');\nconst isMain = require('./lib/ismain').isMain;\n"
         "if (process.argv[2] === 'show') console.log(main.mainName(), isMain);\n"
+        "const rand = require('./lib/rand');\nif (process.argv[2] === 'id') console.log(rand.id());\n"
     ),
     # require.main is made at run time: stored at load, the printer makes it lazy (the build's own output
     # check does not see it: printed only with `show`); any other read at load defers the module.
@@ -31,6 +32,8 @@ FILES = {
         "const m = require.main;\nexports.mainName = () => require('path').basename(m.filename);\n"
     ),
     "lib/ismain.js": "exports.isMain = require.main === module;\n",
+    # Web Crypto reached through the global (a getter in the builder's realm): random in every run
+    "lib/rand.js": "const id = globalThis.crypto.randomUUID();\nexports.id = () => id;\n",
     "lib/paths.js": "exports.paths = module.paths.slice(0, 3);\n",
     "lib/parent.js": (
         "const path = require('path');\n"
@@ -69,3 +72,6 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
     shown = run_plain(node, app, ["show"])
     assert shown.stdout.endswith("\nindex.js false\n")
     assert run_launcher(app, ["show"]) == shown
+    reason = meta.modules["./lib/rand.js"].reason
+    assert reason is not None and (reason.code, reason.detail) == ("RANDOM_READ", "crypto.randomUUID()")
+    assert run_launcher(app, ["id"]).stdout != run_launcher(app, ["id"]).stdout

@@ -36,6 +36,7 @@ function __v8snap_registry(state) {
     // tty: served with its terminal facts as assumptions (prelude/guard-tty.js), though node's builder warns
     if (name === 'tty' && (verdict === 'ok' || verdict === 'warns') && state.ttyModule) return state.ttyModule();
     if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
+    if (name === 'crypto') state.guardCrypto();
     state.internal++;
     try {
       return state.realRequire(name);
