@@ -17,11 +17,13 @@ LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap
 #: - typescript keeps references to ``performance``/``PerformanceObserver`` from ``perf_hooks`` (the same
 #:   ``performance`` object as the global one, which node's own snapshot carries); its load-time
 #:   ``timeorigin = performance.now()`` is dead: ``measure()`` is a no-op until ``enable()``, which
-#:   overwrites ``timeorigin`` with ``performance.timeOrigin`` (typescript 5.x ``lib/typescript.js``).
+#:   overwrites ``timeorigin`` with ``performance.timeOrigin`` (typescript 5.x ``lib/typescript.js``); its
+#:   load-time read of ``performance.timeOrigin`` is a feature check (``typeof ... === "number"``).
 KNOWN_BENIGN_HAZARDS: tuple[str, ...] = (
     "TIME_READ:Date.now()@/node_modules/lodash/",
     "BUILTIN_UNSUPPORTED:perf_hooks@/node_modules/typescript/lib/typescript.js",
     "TIME_READ:performance.now()@/node_modules/typescript/lib/typescript.js",
+    "TIME_READ:performance.timeOrigin@/node_modules/typescript/lib/typescript.js",
 )
 
 

@@ -38,6 +38,7 @@ MODULES: dict[str, str] = {
     "hz_crypto.js": "module.exports = require('crypto').randomBytes(4).toString('hex');\n",
     "hz_webcrypto.js": "module.exports = globalThis.crypto.randomUUID();\n",
     "hz_time_origin.js": "module.exports = performance.timeOrigin;\n",
+    "hz_tz.js": "module.exports = new Date(2020, 0, 1).getHours() + (1.5).toLocaleString();\n",
     "hz_os.js": "module.exports = require('os').cpus().length;\n",
     "hz_timer.js": "setTimeout(() => {}, 1000).unref();\nmodule.exports = 1;\n",
     "hz_fs_outside.js": "module.exports = require('fs').existsSync('/etc/hostname');\n",
@@ -96,6 +97,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "hz_crypto.js": ("deferred", "RANDOM_READ"),
     "hz_webcrypto.js": ("deferred", "RANDOM_READ"),
     "hz_time_origin.js": ("deferred", "TIME_READ"),
+    "hz_tz.js": ("deferred", "ENV_READ"),  # TZ / LANG: assumptions (healthy) unless they are off
     "hz_os.js": ("deferred", "ENV_READ"),
     "hz_timer.js": ("deferred", "TIMER_AT_INIT"),
     "hz_fs_outside.js": ("deferred", "FS_OUTSIDE_APP"),
