@@ -382,6 +382,7 @@ def doctor(
             "deferred": sorted(st.deferred),
             "norewrite": sorted(st.norewrite),
             "modules": msgspec.to_builtins(records),
+            "on_disk": rep.on_disk,
             "stats": {
                 "total": stats.total,
                 "verified": stats.verified,
@@ -402,6 +403,8 @@ def doctor(
         r = records[key].reason
         why = f"{r.code} {r.detail}".strip() if r else ""
         table.add_row(key, records[key].verdict, why, r.stack if r else "")
+    for key, why in sorted(rep.on_disk.items()):
+        table.add_row(key, "on disk", why, "")
     out.print(table)
     out.print(
         f"doctor: {stats.seconds:.1f} s, {stats.verified} verifications, {stats.cached} cached verdicts, "

@@ -12,8 +12,10 @@ import json
 from pathlib import Path
 
 from tests.e2e.helpers import run_launcher, run_plain
+from typer.testing import CliRunner
 
 from v8snap.bake.app import build_app
+from v8snap.cli import app as cli_app
 from v8snap.config import SnapshotConfig
 
 FILES = {
@@ -65,6 +67,11 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
     # (not NATIVE_ADDON: that code is for .node files)
     reason = meta.modules["./lib/user.js"].reason
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "./lib/ondisk.js")
+    # the doctor names why the module it points at stays on disk
+    res = CliRunner().invoke(cli_app, ["doctor", str(app), "--json", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    on_disk = json.loads(res.stdout[res.stdout.index("{") :])["on_disk"]
+    assert on_disk == {"./lib/ondisk.js": "import() it cannot route"}
     plain = run_plain(node, app, [])
     paths = '["lib/node_modules","node_modules","../node_modules"]'
     assert plain.stdout == f"{paths}\nindex.js index.js function\n"
