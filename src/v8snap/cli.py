@@ -418,6 +418,7 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     from v8snap.bake.meta import SnapshotMeta
     from v8snap.blueprint.printer import explain as explain_module
     from v8snap.doctor.builtins import probe_builtins
+    from v8snap.doctor.globals import builder_missing_globals
     from v8snap.graph import ModuleGraph
     from v8snap.node import find_node
     from v8snap.util import read_source
@@ -434,7 +435,14 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     key = key if key.startswith("./") else "./" + key
     if key not in graph.modules:
         raise V8SnapError(f"{key} is not a module of the last build", hint="see `v8snap doctor --json`")
-    ex = explain_module(graph, key, healthy=meta.healthy, builtin_verdicts=probe_builtins(find_node(node)))
+    node_path = find_node(node)
+    ex = explain_module(
+        graph,
+        key,
+        healthy=meta.healthy,
+        builtin_verdicts=probe_builtins(node_path),
+        lazy_globals=builder_missing_globals(node_path, cfg.profile),
+    )
     rec = meta.modules.get(key)
     reason = rec.reason if rec is not None else None
     why = f"{reason.code} {reason.detail}" if reason else ""

@@ -25,7 +25,11 @@ FILES = {
         "console.log(JSON.stringify(p.paths.map((x) => require('path').relative(__dirname, x))));\n"
         "console.log(parent.parentName, later.parentName(), typeof user.imp);\n"
         "const main = require('./lib/main');\nconst isMain = require('./lib/ismain').isMain;\n"
-        "if (process.argv[2] === 'show') console.log(main.mainName(), isMain);\n"
+        "const sab = require('./lib/sab');\n"
+        "if (process.argv[2] === 'show') {\n"
+        "  const kinds = [new SharedArrayBuffer(1), new ArrayBuffer(1)].map(sab.isSab);\n"
+        "  console.log(main.mainName(), isMain, ...kinds);\n"
+        "}\n"
         "const rand = require('./lib/rand');\nif (process.argv[2] === 'id') console.log(rand.id());\n"
     ),
     # require.main is made at run time: stored at load, the printer makes it lazy (the build's own output
@@ -34,6 +38,11 @@ FILES = {
         "const m = require.main;\nexports.mainName = () => require('path').basename(m.filename);\n"
     ),
     "lib/ismain.js": "exports.isMain = require.main === module;\n",
+    # a global the builder lacks, read in an initializer: made lazy by the printer (healthy)
+    "lib/sab.js": (
+        "const g = Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get;\n"
+        "exports.isSab = (v) => { try { g.call(v); return true; } catch { return false; } };\n"
+    ),
     # Web Crypto reached through the global (a getter in the builder's realm): random in every run
     "lib/rand.js": "const id = globalThis.crypto.randomUUID();\nexports.id = () => id;\n",
     "lib/paths.js": "exports.paths = module.paths.slice(0, 3);\n",
@@ -59,7 +68,7 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
         (app / rel).write_text(text)
     report = build_app(SnapshotConfig(app))
     meta = report.meta
-    assert {"./lib/paths.js", "./lib/later.js", "./lib/main.js"} <= set(meta.healthy)
+    assert {"./lib/paths.js", "./lib/later.js", "./lib/main.js", "./lib/sab.js"} <= set(meta.healthy)
     reason = meta.modules["./lib/ismain.js"].reason
     assert reason is not None and (reason.code, reason.detail) == ("NOT_IN_SNAPSHOT", "require.main")
     reason = meta.modules["./lib/parent.js"].reason
@@ -77,7 +86,7 @@ def test_module_paths_and_parent_read_at_load(tmp_path: Path, node: Path) -> Non
     assert plain.stdout == f"{paths}\nindex.js index.js function\n"
     assert run_launcher(app, []) == plain
     shown = run_plain(node, app, ["show"])
-    assert shown.stdout.endswith("\nindex.js false\n")
+    assert shown.stdout.endswith("\nindex.js false true false\n")
     assert run_launcher(app, ["show"]) == shown
     reason = meta.modules["./lib/rand.js"].reason
     assert reason is not None and (reason.code, reason.detail) == ("RANDOM_READ", "crypto.randomUUID()")

@@ -835,6 +835,25 @@ CASES = [
         [],
     ),
     (
+        # a global the builder lacks (SharedArrayBuffer: lazy_globals from the build) read through a pure call
+        "builder-missing-global-descriptor-is-lazy",
+        "const g = Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get;\nexports.f = (v) => g.call(v);",
+        {"lazy_globals": frozenset({"process", "SharedArrayBuffer"})},
+        "var g, __g_ok__; function __get_g__() { return __g_ok__ ? g : (g = (Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get), __g_ok__ = true, g); }\nexports.f = (v) => __get_g__().call(v);",
+        None,
+        [("lazy-global", "g", None)],
+        [],
+    ),
+    (
+        "descriptor-of-a-call-stays-eager",
+        "const g = Object.getOwnPropertyDescriptor(make(process), 'x');\nexports.f = () => g;",
+        {},
+        "const g = Object.getOwnPropertyDescriptor(make(process), 'x');\nexports.f = () => g;",
+        None,
+        [],
+        [],
+    ),
+    (
         "esm-norewrite",
         "import x from 'lazy';\nexport default x;",
         {},
