@@ -382,6 +382,7 @@ def doctor(
             "deferred": sorted(st.deferred),
             "norewrite": sorted(st.norewrite),
             "modules": msgspec.to_builtins(records),
+            "on_disk": rep.on_disk,
             "stats": {
                 "total": stats.total,
                 "verified": stats.verified,
@@ -402,6 +403,8 @@ def doctor(
         r = records[key].reason
         why = f"{r.code} {r.detail}".strip() if r else ""
         table.add_row(key, records[key].verdict, why, r.stack if r else "")
+    for key, why in sorted(rep.on_disk.items()):
+        table.add_row(key, "on disk", why, "")
     out.print(table)
     out.print(
         f"doctor: {stats.seconds:.1f} s, {stats.verified} verifications, {stats.cached} cached verdicts, "
@@ -415,6 +418,7 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     from v8snap.bake.meta import SnapshotMeta
     from v8snap.blueprint.printer import explain as explain_module
     from v8snap.doctor.builtins import probe_builtins
+    from v8snap.doctor.globals import builder_missing_globals
     from v8snap.graph import ModuleGraph
     from v8snap.node import find_node
     from v8snap.util import read_source
@@ -431,7 +435,14 @@ def _explain(app_dir: Path, key: str, node: Path | None) -> None:
     key = key if key.startswith("./") else "./" + key
     if key not in graph.modules:
         raise V8SnapError(f"{key} is not a module of the last build", hint="see `v8snap doctor --json`")
-    ex = explain_module(graph, key, healthy=meta.healthy, builtin_verdicts=probe_builtins(find_node(node)))
+    node_path = find_node(node)
+    ex = explain_module(
+        graph,
+        key,
+        healthy=meta.healthy,
+        builtin_verdicts=probe_builtins(node_path),
+        lazy_globals=builder_missing_globals(node_path, cfg.profile),
+    )
     rec = meta.modules.get(key)
     reason = rec.reason if rec is not None else None
     why = f"{reason.code} {reason.detail}" if reason else ""

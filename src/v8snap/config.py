@@ -16,11 +16,13 @@ LOCKFILES = ("package-lock.json", "yarn.lock", "pnpm-lock.yaml", "npm-shrinkwrap
 #:   at load; an old stamp only makes the first run-time call see an expired "hot span" (count resets).
 #: - typescript's load-time ``timeorigin = performance.now()`` is dead: ``measure()`` is a no-op until
 #:   ``enable()``, which overwrites ``timeorigin`` with ``performance.timeOrigin`` (typescript 5.x
-#:   ``lib/typescript.js``). (Its ``perf_hooks`` references need no entry: that built-in is served with
-#:   guards, js/prelude/guard-served.js.)
+#:   ``lib/typescript.js``); its load-time read of ``performance.timeOrigin`` is a feature check
+#:   (``typeof ... === "number"``). (Its ``perf_hooks`` references need no entry: that built-in is served
+#:   with guards, js/prelude/guard-served.js.)
 KNOWN_BENIGN_HAZARDS: tuple[str, ...] = (
     "TIME_READ:Date.now()@/node_modules/lodash/",
     "TIME_READ:performance.now()@/node_modules/typescript/lib/typescript.js",
+    "TIME_READ:performance.timeOrigin@/node_modules/typescript/lib/typescript.js",
 )
 
 

@@ -57,7 +57,7 @@ def library_fragment(
         # Requests resolve as if required from the root; the entry itself is not part of the library.
         entry_dir = graph.entry.rsplit("/", 1)[0]
         for r in graph.resolutions:
-            if r.parent_dir == entry_dir and r.request in requests:
+            if r.parent_dir == entry_dir and r.request in requests and r.target:
                 roots.append((".", r.request, r.target))
         missing = set(requests) - {req for _, req, _ in roots}
         if missing:

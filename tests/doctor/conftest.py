@@ -34,11 +34,21 @@ MODULES: dict[str, str] = {
     "hz_new_date.js": "module.exports = new Date().getFullYear();\n",
     "hz_date_zero.js": "module.exports = new Date(0).toISOString();\n",
     "hz_random.js": "module.exports = Math.random();\n",
+    # node's crypto randomness and the time origin would be the same in every run from the blob
+    "hz_crypto.js": "module.exports = require('crypto').randomBytes(4).toString('hex');\n",
+    "hz_webcrypto.js": "module.exports = globalThis.crypto.randomUUID();\n",
+    "hz_time_origin.js": "module.exports = performance.timeOrigin;\n",
+    "hz_tz.js": "module.exports = new Date(2020, 0, 1).getHours() + (1.5).toLocaleString();\n",
     "hz_os.js": "module.exports = require('os').cpus().length;\n",
     "hz_timer.js": "setTimeout(() => {}, 1000).unref();\nmodule.exports = 1;\n",
     "hz_fs_outside.js": "module.exports = require('fs').existsSync('/etc/hostname');\n",
     "hz_env_node_env.js": "module.exports = process.env.NODE_ENV === 'production';\n",
     "hz_catches.js": "let v; try { v = process.env.HOME; } catch (e) { v = null; }\nmodule.exports = v;\n",
+    # the fallback exists only on a path a plain run never takes: the reason is the dependency, not it
+    "catch_fallback.js": (
+        "let m;\ntry { m = require('./hz_random'); } catch (e) { m = require('./no_fallback'); }\n"
+        "module.exports = m;\n"
+    ),
     "needs_http.js": "module.exports = require('http').STATUS_CODES[200];\n",
     "own_json.js": "module.exports = require('pkgdata').size;\n",
     "pure.js": "module.exports = { add: (a, b) => a + b, list: [1, 2, 3].map((x) => x * 2) };\n",
@@ -84,11 +94,16 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "hz_new_date.js": ("deferred", "TIME_READ"),
     "hz_date_zero.js": ("healthy", None),
     "hz_random.js": ("deferred", "RANDOM_READ"),
+    "hz_crypto.js": ("deferred", "RANDOM_READ"),
+    "hz_webcrypto.js": ("deferred", "RANDOM_READ"),
+    "hz_time_origin.js": ("deferred", "TIME_READ"),
+    "hz_tz.js": ("deferred", "ENV_READ"),  # TZ / LANG: assumptions (healthy) unless they are off
     "hz_os.js": ("deferred", "ENV_READ"),
     "hz_timer.js": ("deferred", "TIMER_AT_INIT"),
     "hz_fs_outside.js": ("deferred", "FS_OUTSIDE_APP"),
     "hz_env_node_env.js": ("deferred", "ENV_READ"),
     "hz_catches.js": ("deferred", "ENV_READ"),
+    "catch_fallback.js": ("deferred", "DEPENDS_ON_DEFERRED"),
     "needs_http.js": ("deferred", "BUILTIN_CRASHES"),
     "own_json.js": ("healthy", None),
     "pure.js": ("healthy", None),

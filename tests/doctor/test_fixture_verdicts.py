@@ -159,7 +159,7 @@ def test_assumptions_make_replayable_reads_healthy(tmp_path: Path) -> None:
     the hazards that cannot be checked at startup (clock, random, timers, files outside) still defer."""
     root = write_fixture_app(tmp_path / "app")
     st = diagnose_app(_cfg(root, assume=True), jobs=2).result.state
-    for name in ("env_leaf.js", "hz_cwd.js", "hz_argv.js"):
+    for name in ("env_leaf.js", "hz_cwd.js", "hz_argv.js", "hz_tz.js"):
         assert f"./lib/{name}" in st.healthy, (name, st.reasons.get(f"./lib/{name}"))
     for name, (_verdict, code) in EXPECTED.items():
         if code in ("TIME_READ", "RANDOM_READ", "TIMER_AT_INIT", "FS_OUTSIDE_APP"):

@@ -5,6 +5,7 @@ records the app's require.resolve calls and the resolver map answers them at bui
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.e2e.helpers import run_launcher, run_plain
@@ -47,7 +48,7 @@ OPTIONAL = """let color = 'none';
 try {
   color = require('optional-dep').level;
 } catch (e) {
-  color = 'missing:' + e.code;
+  color = 'missing:' + e.code + ':' + JSON.stringify([e.message, e.requireStack]);
 }
 let where = 'none';
 try {
@@ -59,25 +60,37 @@ exports.info = color + ' ' + where;
 """
 
 
-def test_optional_dependency_not_installed_stays_deferred(tmp_path: Path, node: Path) -> None:
+def test_optional_dependency_not_installed_is_an_assumption(tmp_path: Path, node: Path) -> None:
     # `try { require('x') } catch {}` with x not installed: node's answer can change without any file the
-    # blob holds changing (x installed later, a file created at a path node looked at, NODE_PATH), so the
-    # module is deferred (it runs at run time, where node resolves x again) rather than baked with "missing".
+    # blob holds changing (x installed later, a file created at a path node looked at, NODE_PATH). The
+    # module is healthy under an assumption: the registry's require throws node's error at build time, and
+    # the loader asks node's resolver again at startup; where it finds x, the module runs again.
     app = tmp_path / "app"
     (app / "lib").mkdir(parents=True)
     (app / "package.json").write_text(json.dumps({"name": "optional-missing", "main": "index.js"}))
     (app / "lib" / "opt.js").write_text(OPTIONAL)
     (app / "index.js").write_text("console.log(require('./lib/opt').info);\n")
     report = build_app(SnapshotConfig(app))
-    assert "./lib/opt.js" in report.meta.deferred
+    assert "./lib/opt.js" in report.meta.healthy
     plain = run_plain(node, app, [])
-    assert plain.stdout == "missing:MODULE_NOT_FOUND MODULE_NOT_FOUND\n"
+    stack = [str(app / "lib" / "opt.js"), str(app / "index.js")]
+    message = "Cannot find module 'optional-dep'\nRequire stack:\n- " + "\n- ".join(stack)
+    caught = json.dumps([message, stack], separators=(",", ":"))
+    assert plain.stdout == f"missing:MODULE_NOT_FOUND:{caught} MODULE_NOT_FOUND\n"
     assert run_launcher(app, []) == plain
-    # Installed after the build (no lockfile to change): the launcher sees it, as node does.
-    dep = app / "node_modules" / "optional-dep"
-    dep.mkdir(parents=True)
-    (dep / "package.json").write_text(json.dumps({"name": "optional-dep", "main": "index.js"}))
-    (dep / "index.js").write_text("exports.level = 3;\n")
+    # Found through NODE_PATH, then installed after the build (no lockfile to change): as node does.
+    elsewhere = tmp_path / "global"
+    for at, level in ((elsewhere, 2), (app / "node_modules", 3)):
+        dep = at / "optional-dep"
+        dep.mkdir(parents=True)
+        (dep / "package.json").write_text(json.dumps({"name": "optional-dep", "main": "index.js"}))
+        (dep / "index.js").write_text(f"exports.level = {level};\n")
+    env = {"NODE_PATH": str(elsewhere)}
+    assert run_plain(node, app, [], env=env).stdout.startswith("3 ")
     found = run_plain(node, app, [])
     assert found.stdout.startswith("3 ")
     assert run_launcher(app, []) == found
+    shutil.rmtree(app / "node_modules")
+    via_path = run_plain(node, app, [], env=env)
+    assert via_path.stdout.startswith("2 ")
+    assert run_launcher(app, [], env=env) == via_path

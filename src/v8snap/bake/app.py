@@ -7,7 +7,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filelock import BaseFileLock, FileLock
@@ -435,11 +435,15 @@ class DiagnoseReport:
         graph: the part of the module graph that goes into the snapshot.
         result: the doctor's verdicts, cache keys and figures.
         graph_seconds: wall time of graph discovery.
+        on_disk: modules loaded at startup that stay on disk, key -> why (:func:`on_disk_modules`): a
+            module that requires one at load is deferred ``NOT_IN_SNAPSHOT`` naming it, and the doctor's
+            table lists it with this reason.
     """
 
     graph: ModuleGraph
     result: DoctorResult
     graph_seconds: float
+    on_disk: dict[str, str] = field(default_factory=dict)
 
 
 def diagnose_app(
@@ -480,4 +484,5 @@ def diagnose_app(
         )
         note(f"doctor: {len(prep.hashes)} modules")
         result = run_doctor(prep.graph, prep.hashes, opts, progress)
-    return DiagnoseReport(prep.graph, result, prep.graph_seconds)
+    on_disk = on_disk_modules(prep.full_graph, prep.graph, cfg.mode)
+    return DiagnoseReport(prep.graph, result, prep.graph_seconds, on_disk)

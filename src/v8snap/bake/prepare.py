@@ -22,6 +22,7 @@ from v8snap.blueprint.printer import Printer
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
 from v8snap.doctor.engine import DoctorOptions
+from v8snap.doctor.globals import builder_missing_globals
 from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.esm import prepare_graph
 from v8snap.graph import ModuleGraph, discover_graph
@@ -151,7 +152,7 @@ def prepare(
     say("probing built-ins supported by node's snapshot builder")
     verdicts = probe_builtins(node)
     hashes = {k: sha256_file(m.path) for k, m in graph.modules.items() if m.kind in SNAPSHOT_KINDS}
-    printer = Printer(graph, verdicts, cfg.profile)
+    printer = Printer(graph, verdicts, cfg.profile, lazy_globals=builder_missing_globals(node, cfg.profile))
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if cfg.rewrite else None
     return Prepared(
         cfg=cfg,

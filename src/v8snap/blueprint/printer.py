@@ -40,12 +40,15 @@ class Printer:
         rewrite: False keeps sources as they are (only comments/one-byte), for before/after figures.
         licences: module key -> licence comments dropped from it (:meth:`licence_text` for a side file).
         results: module key -> the last rewrite result used (for ``doctor --explain``).
+        lazy_globals: more run-time-only globals for the printer: those the builder lacks
+            (:func:`v8snap.doctor.globals.builder_missing_globals`).
     """
 
     graph: ModuleGraph
     builtin_verdicts: dict[str, str]
     profile: str = "node"
     rewrite: bool = True
+    lazy_globals: frozenset[str] = frozenset()
     licences: dict[str, list[str]] = field(default_factory=dict)
     results: dict[str, RewriteResult] = field(default_factory=dict)
     _printed: dict[tuple[str, frozenset[str] | None], tuple[str, RewriteResult]] = field(
@@ -89,9 +92,10 @@ class Printer:
                     source,
                     is_lazy=lazy.__contains__,
                     profile=self.profile,
-                    lazy_globals=ELECTRON_RUNTIME_GLOBALS
-                    if self.profile == "electron"
-                    else DEFAULT_RUNTIME_GLOBALS,
+                    lazy_globals=(
+                        ELECTRON_RUNTIME_GLOBALS if self.profile == "electron" else DEFAULT_RUNTIME_GLOBALS
+                    )
+                    | self.lazy_globals,
                 )
                 code = result.code
             code, licences = strip_comments(code)
@@ -135,6 +139,7 @@ def explain(
     healthy: Collection[str],
     builtin_verdicts: dict[str, str],
     profile: str = "node",
+    lazy_globals: frozenset[str] = frozenset(),
 ) -> Explanation:
     """Re-print ``key`` as the last build did (``v8snap doctor --explain``).
 
@@ -144,7 +149,7 @@ def explain(
     info = graph.modules[key]
     source = read_source(info.path)
     non_healthy = frozenset(k for k in graph.modules if k not in healthy)
-    printer = Printer(graph, builtin_verdicts, profile)
+    printer = Printer(graph, builtin_verdicts, profile, lazy_globals=lazy_globals)
     # As in the build's final script: only healthy modules are rewritten; every module's import() calls
     # are routed to the run-time import.
     printed = printer.print(key, source, non_healthy, rewrite=key in healthy)

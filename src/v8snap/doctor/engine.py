@@ -321,7 +321,9 @@ class Doctor:
         seen = self.observed.get(key)
         if seen is not None and own and all(v.code == Code.DEPENDS_ON_DEFERRED for v in own):
             own = [seen, *own]
-        own.sort(key=lambda v: v.code == Code.DEPENDS_ON_DEFERRED)
+        # Otherwise the first violation (in the order they were met) is the cause: every violation throws,
+        # so a later one only happens after the module caught that throw and took a path a plain run never
+        # takes (`try { require('addon') } catch { require('./fallback') }`: not NOT_IN_SNAPSHOT ./fallback).
         if res.fs_reads.get(key):
             self.state.fs_reads[key] = sorted(set(res.fs_reads[key]))
         if key in res.load_deps:

@@ -139,3 +139,18 @@ def probe_builder_globals(
     }
     store_probe(cache, data)
     return data
+
+
+def builder_missing_globals(node: Path, profile: str = "node") -> frozenset[str]:
+    """Global names (no dotted members) the builder of ``node`` lacks (``WebAssembly``,
+    ``SharedArrayBuffer``, ``Float16Array``, ...), from :func:`probe_builder_globals` (cached per node).
+
+    The snapshot printer makes a top-level declaration whose initializer reads one of them lazy, as it does
+    for ``process``: ``const get = Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype,
+    "byteLength").get`` (jsdom, webidl-conversions) then runs on first use, where the global exists, and
+    the module is healthy instead of GLOBAL_MISSING. Empty for the electron profile (mksnapshot's globals
+    are not probed).
+    """
+    if profile != "node":
+        return frozenset()
+    return frozenset(m for m in probe_builder_globals(node).get("missing", []) if "." not in m)

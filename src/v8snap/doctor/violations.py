@@ -38,7 +38,7 @@ CODES: dict[Code, tuple[Consequence, str]] = {
     Code.ARGV_READ: (Consequence.DEFER, "reads process.argv at load time"),
     Code.CWD_READ: (Consequence.DEFER, "reads process.cwd() at load time"),
     Code.TIME_READ: (Consequence.DEFER, "reads the clock at load time"),
-    Code.RANDOM_READ: (Consequence.DEFER, "reads Math.random() at load time"),
+    Code.RANDOM_READ: (Consequence.DEFER, "reads Math.random() or crypto randomness at load time"),
     Code.FS_OUTSIDE_APP: (Consequence.DEFER, "touches files outside the app (or writes) at load time"),
     Code.STDIO_WRITE: (Consequence.DEFER, "writes to the console at load time (output would be lost)"),
     Code.TTY_READ: (

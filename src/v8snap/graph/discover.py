@@ -210,7 +210,16 @@ def _resolutions(keys: _Keys, runs: list[TraceRun], modules: dict[str, ModuleInf
         for rec in run.records:
             # v8snap-esm: the resolver map serves require(); import resolutions (other conditions) are
             # per ES module (ModuleInfo.resolved) and go into its conversion (v8snap.esm).
-            if not rec.ok or rec.parent is None or not rec.resolved or rec.via == "import":
+            if rec.parent is None or rec.via == "import":
+                continue
+            if not rec.resolved and rec.error == "MODULE_NOT_FOUND":
+                # node found nothing (`try { require('optional') } catch {}`): target "" in the map (the
+                # registry's require throws node's error under a startup-checked assumption).
+                parent = keys.of(rec.parent)
+                if parent is not None:
+                    out[Resolution(_dir_key(parent), rec.request, "")] = None
+                continue
+            if not rec.ok or not rec.resolved:
                 continue
             parent = keys.of(rec.parent)
             target = keys.target(rec.resolved)

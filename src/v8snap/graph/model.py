@@ -91,7 +91,8 @@ class Resolution:
     Attributes:
         parent_dir: directory key of the requiring module (``./node_modules/express/lib``, ``.`` for root).
         request: the string passed to ``require``.
-        target: module key, or ``node:<builtin>``.
+        target: module key, ``node:<builtin>``, or ``""`` when node found nothing in the trace
+            (MODULE_NOT_FOUND).
     """
 
     parent_dir: str

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import tree_sitter as ts
 
 from v8snap.syntax.scopes import NameIndex
-from v8snap.syntax.tree import LANGUAGE, parse
+from v8snap.syntax.tree import LANGUAGE, parse, syntax_error_line
 
 SOURCE_MAP_COMMENT = re.compile(rb"/[*/][#@]\s+sourceMappingURL=\S")
 """A source map magic comment, as node's ``--enable-source-maps`` finds it."""
@@ -32,6 +32,7 @@ _QUERY = """
 (import_statement source: (string) @static)
 (export_statement source: (string) @static)
 """
+
 
 @dataclass(frozen=True)
 class ParsedModule:
@@ -134,4 +135,6 @@ def parse_source(source: bytes) -> ParsedModule:
     found.sort()
     specifiers = tuple(dict.fromkeys(text for _pos, text in found))
     mapped = SOURCE_MAP_COMMENT.search(source) is not None
-    return ParsedModule(specifiers, _has_esm_syntax(tree.root_node), tree.root_node.has_error, mapped)
+    return ParsedModule(
+        specifiers, _has_esm_syntax(tree.root_node), syntax_error_line(tree.root_node) is not None, mapped
+    )

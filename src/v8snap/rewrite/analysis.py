@@ -264,7 +264,22 @@ def _call_ok(call: ts.Node, require_calls: dict[int, str]) -> bool:
     arg_nodes = args.named_children if args is not None else []
     if root_name == "Buffer":
         return True
+    if text(fn) in PURE_READS:
+        return all(a.type in ("identifier", "member_expression") or is_literal(a) for a in arg_nodes)
     return all(is_literal(a) for a in arg_nodes)
+
+
+#: Calls that only read what their arguments name (no getter runs, nothing is written): delaying them is
+#: as safe as delaying the member reads around them. `Object.getOwnPropertyDescriptor(SharedArrayBuffer
+#: .prototype, "byteLength").get` (jsdom, webidl-conversions) reads a global the builder lacks.
+PURE_READS = frozenset(
+    {
+        "Object.getOwnPropertyDescriptor",
+        "Object.getPrototypeOf",
+        "Reflect.getOwnPropertyDescriptor",
+        "Reflect.getPrototypeOf",
+    }
+)
 
 
 def delayable(value: ts.Node, require_calls: dict[int, str]) -> bool:

@@ -20,7 +20,7 @@ import re
 
 from tree_sitter import Node
 
-from v8snap.syntax.tree import parse
+from v8snap.syntax.tree import parse, syntax_error_line
 
 #: The global the rewrite calls (defined by ``js/prelude/registry.js``, answered by the loader).
 IMPORT_HOOK = "__v8snap_import"
@@ -84,7 +84,7 @@ def rewrite_dynamic_imports(key: str, source: str) -> str | None:
         stack.extend(node.children)
     if not calls:
         return source
-    if tree.root_node.has_error:
+    if syntax_error_line(tree.root_node) is not None:
         return None
     prefix = (IMPORT_HOOK + "(" + json.dumps(key) + ", ").encode()
     out = bytearray(data)

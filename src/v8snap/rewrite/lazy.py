@@ -57,9 +57,9 @@ from v8snap.syntax.tree import (
     FUNCTION_TYPES,
     LANGUAGE,
     ancestors,
-    first_error_line,
     parse,
     string_value,
+    syntax_error_line,
     text,
 )
 
@@ -173,8 +173,9 @@ class _ModuleRewrite:
     # ---------------------------------------------------------------- analysis
     def run(self) -> RewriteResult:
         root = self.root
-        if root.has_error:
-            return RewriteResult(self.source, norewrite=f"syntax error at line {first_error_line(root)}")
+        bad = syntax_error_line(root)
+        if bad is not None:
+            return RewriteResult(self.source, norewrite=f"syntax error at line {bad}")
         caps = ts.QueryCursor(_QUERY).captures(root)
         esm = caps.get("esm", [])
         if esm:
@@ -319,6 +320,20 @@ class _ModuleRewrite:
                     "lazy-global",
                     f"initializer reads run-time-only global {g}",
                 )
+        # rule 2b: initializers reading `require.main` (the main module, made at run time; the registry's
+        # require answers undefined at build time and a read at load is a violation otherwise)
+        for occ in self.index.occurrences("require"):
+            parent = occ.node.parent
+            prop = parent.child_by_field_name("property") if parent is not None else None
+            if occ.role != "ref" or parent is None or parent.type != "member_expression" or prop is None:
+                continue
+            if prop.text != b"main" or parent.child_by_field_name("object") != occ.node:
+                continue
+            chain = ancestors(occ.node)
+            if self.index.resolve("require", occ.node, chain=chain) is not None:
+                continue
+            why = "initializer reads require.main (known at run time)"
+            self._delay_initializer(occ.node, chain, decls, cands, "lazy-global", why)
         # fixpoint: initializers reading a binding made lazy. Only from a binding that is never written
         # after its declaration: delaying `v2 = f(v1)` is unsound if `v1` can be reassigned before `v2` is
         # first read (found by the property test); such an initializer stays eager.
@@ -450,8 +465,9 @@ class _ModuleRewrite:
 
         out = sp.render(0, len(self.src))
         check = parse(out).root_node
-        if check.has_error:
-            raise _NoRewrite(f"rewrite produced invalid syntax at line {first_error_line(check)}")
+        bad = syntax_error_line(check)
+        if bad is not None:
+            raise _NoRewrite(f"rewrite produced invalid syntax at line {bad}")
         rewritten_ranges = [(c.declarator.start_byte, c.declarator.end_byte) for c in cands.values()]
         rewritten_ranges += [(s.start_byte, s.end_byte) for s, *_ in exports]
         rewrites.sort(key=lambda r: r.line)

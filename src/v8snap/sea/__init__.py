@@ -32,6 +32,7 @@ from v8snap.blueprint.assemble import SNAPSHOT_KINDS, assemble
 from v8snap.blueprint.printer import Printer
 from v8snap.config import SnapshotConfig
 from v8snap.doctor.builtins import probe_builtins
+from v8snap.doctor.globals import builder_missing_globals
 from v8snap.doctor.rewriting import rewrite_transform
 from v8snap.errors import NoSnapshotError, SnapshotBuildError, V8SnapError
 from v8snap.esm import prepare_graph
@@ -140,7 +141,7 @@ def sea_script(
     node = find_node(cfg.node)
     graph = prepare_graph(snapshot_graph(full, meta.mode), node=node)  # ES modules converted, as in the build
     verdicts = probe_builtins(node)
-    printer = Printer(graph, verdicts, cfg.profile)
+    printer = Printer(graph, verdicts, cfg.profile, lazy_globals=builder_missing_globals(node, cfg.profile))
     use_rewrite = cfg.rewrite
     transform_of = rewrite_transform(graph, cfg.profile, verdicts, printer) if use_rewrite else None
     non_healthy = frozenset(meta.deferred) | frozenset(meta.norewrite)

@@ -45,18 +45,48 @@ def parse(src: bytes) -> ts.Tree:
     return parser().parse(src)
 
 
-def first_error_line(root: ts.Node) -> int:
-    """1-based line of the first ERROR or MISSING node under ``root`` (``root.has_error`` must be true)."""
-    node = root
-    while True:
-        for child in node.children:
-            if child.is_error or child.is_missing:
-                return child.start_point[0] + 1
-            if child.has_error:
-                node = child
-                break
-        else:
+def syntax_error_line(root: ts.Node) -> int | None:
+    """1-based line of the first real syntax error under ``root``, or None when the tree has none.
+
+    The grammar (tree-sitter-javascript 0.25) does not apply automatic semicolon insertion after a class
+    field without an initializer when the next member starts with ``[`` (``#abort`` then ``[kResume] =
+    null`` on the next line, as in undici): it recovers with a MISSING ``;`` after that field, or with an
+    ERROR node holding only the field's name. Neither is an error: ECMAScript inserts the semicolon there
+    (a field name cannot be followed by ``[``), and the tree keeps every identifier the printer needs."""
+    if not root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if (node.is_error or node.is_missing) and not _asi_after_field(node):
             return node.start_point[0] + 1
+        if not node.is_error:
+            stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return None
+
+
+_FIELD_NAMES = frozenset({"property_identifier", "private_property_identifier"})
+
+
+def _asi_after_field(node: ts.Node) -> bool:
+    """``node`` is the grammar's recovery from a field name ending its line in a class body."""
+    parent, after = node.parent, node.next_sibling
+    if parent is None or after is None or after.start_point[0] <= node.end_point[0]:
+        return False
+    if parent.type == "field_definition" and parent.parent is not None:
+        parent = parent.parent
+    if parent.type != "class_body":
+        return False
+    if node.is_missing:
+        prev = node.prev_sibling
+        return (
+            node.type == ";"
+            and prev is not None
+            and prev.type == "field_definition"
+            and prev.child_by_field_name("value") is None
+            and after.start_point[0] > prev.end_point[0]
+        )
+    return node.child_count == 1 and node.children[0].type in _FIELD_NAMES
 
 
 def text(node: ts.Node) -> str:

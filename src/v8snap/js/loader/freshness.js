@@ -101,6 +101,20 @@ function __v8snap_freshness(shared) {
     const args = m[3] === '' ? [] : m[3].split(',').map((a) => (a === 'undefined' ? undefined : Number(a)));
     return stream[m[2]](...args) ?? null;
   }
+  // A request node found nothing for at build time (prelude/require.js): what node resolves it to now,
+  // null while it is still missing. `name` is `<directory key>\0<request>`.
+  /** @param {string} name */
+  function resolvable(name) {
+    const at = name.indexOf('\u0000');
+    const dir = state.filenameOf(name.slice(0, at));
+    const Module = runtime.Module;
+    const parent = { id: dir, filename: state.path.join(dir, '[v8snap]'), paths: Module._nodeModulePaths(dir) };
+    try {
+      return Module._resolveFilename(name.slice(at + 1), parent, false);
+    } catch {
+      return null;
+    }
+  }
   runtime.invalidateStale = function invalidateStale() {
     const failed = [];
     for (const key of Object.keys(state.assumptions)) {
@@ -112,6 +126,7 @@ function __v8snap_freshness(shared) {
         else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
         else if (kind === 'tty') now = ttyFact(name);
         else if (kind === 'os') now = name === 'cpus().length' ? nodeRequire('os').cpus().length : nodeRequire('os').availableParallelism();
+        else if (kind === 'missing') now = resolvable(name);
         else now = process.cwd();
         if (JSON.stringify(now) !== JSON.stringify(value)) {
           failed.push(key);

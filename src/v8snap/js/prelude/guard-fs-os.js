@@ -1,7 +1,7 @@
 // @ts-check
-// Guards on fs and os. They are guarded in place (not wrapped): modules must see, and may patch, the real
+// Guards on fs, os and crypto. They are guarded in place (not wrapped): modules must see, and may patch, the real
 // objects. Reading a file inside the app is fine (and recorded in state.fsReads); outside it, a violation.
-/* exported __v8snap_guardFs, __v8snap_guardOs */
+/* exported __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardCrypto */
 
 /** @param {V8snapState} state */
 function __v8snap_guardFs(state) {
@@ -90,4 +90,35 @@ function __v8snap_guardOs(state) {
       deleteProperty: (_t, k) => Reflect.deleteProperty(target(), k),
     });
   });
+}
+
+// Randomness from node's crypto (the module and Web Crypto, `globalThis.crypto`): bytes, UUIDs, keys or primes
+// made at load would be baked into the blob, the same in every run (a secret, a nonce). Guarded when a module
+// first reaches crypto (state.builtin, or the global's getter), so the builder loads it only for apps that do.
+/** @param {V8snapState} state @returns {() => void} installs the guards once */
+function __v8snap_guardCrypto(state) {
+  'use strict';
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    state.internal++;
+    try {
+      const crypto = state.realRequire('crypto');
+      for (const name of ['randomBytes', 'randomFillSync', 'randomFill', 'randomInt', 'randomUUID',
+        'pseudoRandomBytes', 'prng', 'rng', 'generateKeyPairSync', 'generateKeyPair', 'generateKeySync',
+        'generateKey', 'generatePrimeSync', 'generatePrime']) {
+        state.guardMethod(crypto, name, 'RANDOM_READ', `crypto.${name}()`);
+      }
+      // (crypto.getRandomValues, an accessor, calls the Web Crypto one)
+      const web = crypto.webcrypto;
+      if (web) {
+        for (const name of ['getRandomValues', 'randomUUID']) {
+          state.guardMethod(web, name, 'RANDOM_READ', `crypto.${name}()`);
+        }
+      }
+    } finally {
+      state.internal--;
+    }
+  };
 }

@@ -1,8 +1,8 @@
 // @ts-check
 // The hazard guards of the build phase: what a module reads or starts at load time that a blob would
 // bake stale (environment, argv, cwd, exit, clocks, randomness, timers, signal handlers, stdio, terminal).
-/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardTty, __v8snap_guardServed,
-  __v8snap_guardStandIns, __v8snap_guardBuilderGlobals */
+/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardCrypto, __v8snap_guardLocale, __v8snap_guardTty,
+  __v8snap_guardServed, __v8snap_guardStandIns, __v8snap_guardBuilderGlobals */
 /* exported __v8snap_installGuards */
 
 /** @param {V8snapState} state */
@@ -93,13 +93,31 @@ function __v8snap_installGuards(state) {
     guardMethod(globalThis, m, 'TIMER_AT_INIT', m + '()');
   }
   guardMethod(Math, 'random', 'RANDOM_READ', 'Math.random()');
+  state.guardCrypto = __v8snap_guardCrypto(state);
+  const webCrypto = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  if (webCrypto && webCrypto.configurable && webCrypto.get) {
+    const get = webCrypto.get;
+    Object.defineProperty(globalThis, 'crypto', { ...webCrypto, get() {
+      if (state.building()) state.guardCrypto();
+      return get.call(this);
+    } });
+    state.restore.push(() => Object.defineProperty(globalThis, 'crypto', webCrypto));
+  } else if (webCrypto && webCrypto.value) {
+    state.guardCrypto(); // already loaded (a verifier's context holds node's webcrypto object)
+  }
   guardMethod(Date, 'now', 'TIME_READ', 'Date.now()');
-  if (globalThis.performance) guardMethod(globalThis.performance, 'now', 'TIME_READ', 'performance.now()');
-  // `new Date()` / `Date()` read the clock; `new Date(0)` does not.
+  if (globalThis.performance) {
+    guardMethod(globalThis.performance, 'now', 'TIME_READ', 'performance.now()');
+    guardGetter(Object.getPrototypeOf(globalThis.performance), 'timeOrigin', 'TIME_READ', 'performance.timeOrigin');
+  }
+  // `new Date()` / `Date()` read the clock; `new Date(0)` does not; `new Date(2020, 0)` and a parsed string
+  // are local time (guard-locale.js).
+  const local = __v8snap_guardLocale(state, realEnv);
   const RealDate = Date;
   const DateProxy = new Proxy(RealDate, {
     construct(t, args, nt) {
       if (args.length === 0 && state.building()) state.violate('TIME_READ', 'new Date()');
+      if ((args.length > 1 || typeof args[0] === 'string') && state.building()) local.tz();
       return Reflect.construct(t, args, nt === DateProxy ? t : nt);
     },
     apply(t, self, args) {

@@ -39,6 +39,7 @@ function __v8snap_registry(state) {
     const served = verdict === 'warns' && state.servedModule ? state.servedModule(name) : null;
     if (served) return served;
     if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
+    if (name === 'crypto') state.guardCrypto();
     state.internal++;
     try {
       return state.realRequire(name);

@@ -11,6 +11,19 @@
 function __v8snap_makeRequire(state, key) {
   'use strict';
   const definitions = state.definitions;
+  // The trace saw node find nothing for this request (`try { require('optional') } catch {}`): node's
+  // error, and an assumption the loader checks at startup (if the request resolves then, the module runs
+  // again from its definition). Without assumptions, or outside a module's load, it stays a violation.
+  /** @param {string} request @returns {never} */
+  function notFound(request) {
+    const dirKey = state.dirKeyOf(key);
+    if (!state.assume('missing', dirKey + '\u0000' + request, null)) state.violate('NOT_IN_SNAPSHOT', request);
+    const stack = state.initStack.slice().reverse().map((k) => state.filenameOf(k));
+    if (state.config.mode !== 'library') stack.push(state.filenameOf(state.config.entry));
+    const err = new Error(`Cannot find module '${request}'\nRequire stack:\n- ${stack.join('\n- ')}`);
+    Object.assign(err, { code: 'MODULE_NOT_FOUND', requireStack: stack });
+    throw err;
+  }
   /** @param {string} request */
   function require(request) {
     // At run time: the requiring module's own Module.require, called from here (one frame, as node's
@@ -19,6 +32,7 @@ function __v8snap_makeRequire(state, key) {
     if (typeof request !== 'string') throw new TypeError('The "id" argument must be of type string');
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', request);
+    if (target === '') notFound(request);
     if (target.startsWith('node:')) return state.builtin(target.slice(5));
     // Not in the registry: a native addon, or a module that stays on disk (graph kinds other than cjs).
     if (definitions[target] === undefined) {
@@ -34,6 +48,7 @@ function __v8snap_makeRequire(state, key) {
     if (state.phase === 'runtime') return state.runtime.resolveFrom(key, request, options);
     const target = state.lookup(key, request);
     if (target === undefined) state.violate('NOT_IN_SNAPSHOT', 'require.resolve(' + request + ')');
+    if (target === '') notFound(request);
     return target.startsWith('node:') ? target : state.filenameOf(target);
   };
   /** @param {string} request */
@@ -52,7 +67,9 @@ function __v8snap_makeRequire(state, key) {
       configurable: true,
       get() {
         if (state.phase === 'runtime') return runtimeValue();
-        if (name !== 'main') state.violate('NOT_IN_SNAPSHOT', 'require.' + name);
+        // The main module is made at run time: require.main read at load would be baked as undefined
+        // (the printer makes a declaration whose initializer reads it lazy instead).
+        if (name !== 'main' || state.building()) state.violate('NOT_IN_SNAPSHOT', 'require.' + name);
         return undefined;
       },
       set(value) {
