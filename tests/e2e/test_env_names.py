@@ -25,12 +25,16 @@ def test_listing_env_names_at_load_is_an_assumption(tmp_path: Path, node: Path) 
     app.mkdir()
     (app / "package.json").write_text(json.dumps({"name": "envnames", "main": "index.js"}))
     (app / "opts.js").write_text(OPTS)
-    (app / "index.js").write_text("console.log(JSON.stringify(require('./opts.js')));\n")
+    # presence alone, without listing the names: recorded as a read (was baked: reviewer's case)
+    (app / "has.js").write_text("exports.has = Object.hasOwn(process.env, 'ENVN_A');\n")
+    index = "console.log(JSON.stringify(require('./opts.js')), require('./has.js').has);\n"
+    (app / "index.js").write_text(index)
     report = build_app(SnapshotConfig(app))
-    assert "./opts.js" in report.meta.healthy
+    assert {"./opts.js", "./has.js"} <= set(report.meta.healthy)
     stats = tmp_path / "stats.json"
     for env in ({}, {"ENVN_A": "1", "envn_b": "x"}):
         assert run_launcher(app, [], env) == run_plain(node, app, [], env)
         run_launcher(app, [], {**env, "V8SNAP_STATS": str(stats)})
         invalidated = json.loads(stats.read_text())["invalidated"]
         assert ("./opts.js" in invalidated) == bool(env), (env, invalidated)
+        assert ("./has.js" in invalidated) == bool(env), (env, invalidated)

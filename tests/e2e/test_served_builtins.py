@@ -29,8 +29,10 @@ FILES = {
     "resource.js": "const { AsyncResource } = require('async_hooks');\n"
     "const r = new AsyncResource('x');\nexports.id = r.asyncId();\n",
     "histogram.js": "const h = require('perf_hooks').monitorEventLoopDelay();\nexports.on = h.enable();\n",
+    # the global performance, with no perf_hooks required before it
+    "mark.js": "exports.m = performance.mark('at-load').name;\n",
     "index.js": (
-        "const { ah, als, Job, PerformanceObserver, same } = require('./holds');\n"
+        "require('./mark');\nconst { ah, als, Job, PerformanceObserver, same } = require('./holds');\n"
         "require('./hook');\nrequire('./resource');\nrequire('./histogram');\n"
         "new Job('job').runInAsyncScope(() => console.log('scope', ah.executionAsyncId() > 1, same));\n"
         "als.run({ id: 7 }, () => setTimeout(() => console.log('store', als.getStore().id), 1));\n"
@@ -51,6 +53,7 @@ def test_async_hooks_and_perf_hooks_are_served_with_guards(tmp_path: Path, node:
         ("./hook.js", "async_hooks: async_hooks.createHook()"),
         ("./resource.js", "async_hooks: new AsyncResource()"),
         ("./histogram.js", "perf_hooks: perf_hooks.monitorEventLoopDelay"),
+        ("./mark.js", "performance.mark()"),
     ):
         reason = meta.modules[key].reason
         assert reason is not None and (reason.code, reason.detail) == ("BUILTIN_UNSUPPORTED", what), key

@@ -40,6 +40,9 @@ FILES = {
         "console.log(a instanceof Float16Array, a instanceof f16, a[1], f16.BYTES_PER_ELEMENT, f16.name,\n"
         "  new sab(8).byteLength, require('./size').n,\n"
         "  Object.getPrototypeOf(f16) === Object.getPrototypeOf(Int8Array));\n"
+        "const d = Object.getOwnPropertyDescriptor(f16, 'BYTES_PER_ELEMENT');\n"
+        "console.log(d.value, d.configurable, Object.getOwnPropertyDescriptor(f16, 'prototype').writable,\n"
+        "  Object.isFrozen(Object.freeze(sab)), Object.keys(Object.getOwnPropertyDescriptors(f16)).join());\n"
     ),
 }
 

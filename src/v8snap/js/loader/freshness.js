@@ -1,6 +1,7 @@
 // @ts-check
 // Is this process the one the blob was built for? The stale check (node binary, files baked into the blob)
 // and the assumptions recorded at build time (environment variables, argv, execArgv, cwd).
+/* global __v8snap_facts */
 /* exported __v8snap_freshness */
 
 /**
@@ -69,52 +70,7 @@ function __v8snap_freshness(shared) {
   // modules that made them, and every module that required one of those at load (it captured the stale
   // exports), lose their build-time state and run again from their definitions. Returns the keys.
   runtime.failedAssumptions = []; // [key, kind, name] that did not hold
-  // Library mode (the embedding API): the runtime's own flags -- its sandbox (--permission, --allow-*),
-  // heap limit and --snapshot-blob -- are set by v8snap, identical with and without a snapshot; an
-  // execArgv assumption is about the flags a user added.
-  function userExecArgv() {
-    const out = [];
-    const argv = process.execArgv;
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i];
-      if (a === '--snapshot-blob') i++;
-      else if (!/^--(snapshot-blob=|permission$|allow-|max-old-space-size=)/.test(a)) out.push(a);
-    }
-    return out;
-  }
-  // A terminal fact (prelude/guard-tty.js) of this process: `isatty:<fd>`, `<stream>.<isTTY|columns|rows>`
-  // or `<stream>.<hasColors|getColorDepth>(<numbers>)`. Only a terminal's stream has any of them (node
-  // makes process.stdout a tty.WriteStream exactly when isatty(1)), so a pipe or file answers null from
-  // isatty alone (~1 us) and process.stdout / stderr is made only where a terminal's fact must be read.
-  /** @type {((fd: number) => boolean) | null} */
-  let isatty = null;
-  /** @param {string} name @returns {any} */
-  function ttyFact(name) {
-    isatty ||= nodeRequire('tty').isatty;
-    if (name.startsWith('isatty:')) return isatty(Number(name.slice(7)));
-    const m = /^(stdout|stderr)\.(isTTY|columns|rows|hasColors|getColorDepth)(?:\((.*)\))?$/.exec(name);
-    if (m === null) return undefined; // unknown: does not hold
-    if (!isatty(m[1] === 'stdout' ? 1 : 2)) return null;
-    if (m[2] === 'isTTY') return true;
-    const stream = m[1] === 'stdout' ? process.stdout : process.stderr;
-    if (m[3] === undefined) return stream[m[2]] ?? null;
-    const args = m[3] === '' ? [] : m[3].split(',').map((a) => (a === 'undefined' ? undefined : Number(a)));
-    return stream[m[2]](...args) ?? null;
-  }
-  // A request node found nothing for at build time (prelude/require.js): what node resolves it to now,
-  // null while it is still missing. `name` is `<directory key>\0<request>`.
-  /** @param {string} name */
-  function resolvable(name) {
-    const at = name.indexOf('\u0000');
-    const dir = state.filenameOf(name.slice(0, at));
-    const Module = runtime.Module;
-    const parent = { id: dir, filename: state.path.join(dir, '[v8snap]'), paths: Module._nodeModulePaths(dir) };
-    try {
-      return Module._resolveFilename(name.slice(at + 1), parent, false);
-    } catch {
-      return null;
-    }
-  }
+  const { userExecArgv, ttyFact, osFact, resolvable } = __v8snap_facts(shared);
   runtime.invalidateStale = function invalidateStale() {
     const failed = [];
     for (const key of Object.keys(state.assumptions)) {
@@ -125,7 +81,7 @@ function __v8snap_freshness(shared) {
         else if (kind === 'argv') now = process.argv;
         else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
         else if (kind === 'tty') now = ttyFact(name);
-        else if (kind === 'os') now = name === 'cpus().length' ? nodeRequire('os').cpus().length : nodeRequire('os').availableParallelism();
+        else if (kind === 'os') now = osFact(name);
         else if (kind === 'missing') now = resolvable(name);
         else now = process.cwd();
         if (JSON.stringify(now) !== JSON.stringify(value)) {

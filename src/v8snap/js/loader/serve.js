@@ -1,8 +1,7 @@
 // @ts-check
-// Serving registry modules after deserialization: which registry key a (request, parent) pair resolves to,
-// and loading it as Node's Module._load would (healthy: the build-time record adopted as a real Module;
-// deferred/norewrite: its definition, run once), keeping Module._cache, children and require.main as in a
-// plain run.
+// Serving registry modules after deserialization: the registry key a (request, parent) pair resolves to, and
+// loading it as Module._load would (healthy: the build-time record adopted as a real Module; deferred /
+// norewrite: its definition, run once), keeping Module._cache, children and require.main as plainly.
 /* global __v8snap_esm */
 /* exported __v8snap_serve */
 
@@ -45,9 +44,7 @@ function __v8snap_serve(shared) {
     require.resolve.paths = function paths(request) {
       return Module._resolveLookupPaths(request, mod);
     };
-    require.main = process.mainModule;
-    require.extensions = Module._extensions;
-    require.cache = Module._cache;
+    Object.assign(require, { main: process.mainModule, extensions: Module._extensions, cache: Module._cache });
     return require;
   }
 

@@ -1,7 +1,7 @@
 // @ts-check
 // The hazard guards of the build phase: what a module reads or starts at load time that a blob would
 // bake stale (environment, argv, cwd, exit, clocks, randomness, timers, signal handlers, stdio, terminal).
-/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardCrypto, __v8snap_guardLocale, __v8snap_guardTty,
+/* global __v8snap_guardFs, __v8snap_guardOs, __v8snap_guardEnv, __v8snap_guardCrypto, __v8snap_guardLocale, __v8snap_guardTty,
   __v8snap_guardServed, __v8snap_guardStandIns, __v8snap_guardBuilderGlobals */
 /* exported __v8snap_installGuards */
 
@@ -13,59 +13,7 @@ function __v8snap_installGuards(state) {
   const guardGetter = state.guardGetter;
   __v8snap_guardFs(state);
   __v8snap_guardOs(state);
-  // process.env: a proxy; reading any variable at load time bakes it into the blob.
-  const realEnv = process.env;
-  // Reading one variable records an assumption (see state.assume); so does listing them (the set of names:
-  // `Object.keys(process.env)`, as debug's DEBUG_* options do; each value then read is its own). Their
-  // order is not compared: shells pass the environment in hash order (dash re-orders it; docs/limits.md).
-  /** @param {any} t @param {string | symbol} k */
-  const readEnv = (t, k) => {
-    const v = Reflect.get(t, k);
-    if (state.building() && typeof k === 'string' && !state.assume('env', k, v)) state.violate('ENV_READ', k);
-    return v;
-  };
-  // Listing the names (`Object.keys`, for-in, a spread, `Object.assign`, `JSON.stringify`) asks for each
-  // property's descriptor only to see that it is enumerable; values come through `get`. Only a descriptor
-  // asked for by `Object.getOwnPropertyDescriptor(s)` / `Reflect.getOwnPropertyDescriptor` hands out a value.
-  const enumerabilityCheck = () => {
-    if (!state.building()) return false;
-    const { prepareStackTrace, stackTraceLimit } = Error;
-    try {
-      Error.stackTraceLimit = 3;
-      Error.prepareStackTrace = (_e, sites) => sites;
-      const sites = /** @type {any} */ (new Error().stack);
-      const caller = Array.isArray(sites) && sites[2] ? String(sites[2].getFunctionName()) : '';
-      return !/^getOwnPropertyDescriptors?$/.test(caller);
-    } finally {
-      Error.prepareStackTrace = prepareStackTrace;
-      Error.stackTraceLimit = stackTraceLimit;
-    }
-  };
-  const envProxy = new Proxy(realEnv, {
-    get(t, k) {
-      return readEnv(t, k);
-    },
-    has(t, k) {
-      readEnv(t, k);
-      return Reflect.has(t, k);
-    },
-    ownKeys(t) {
-      const names = Reflect.ownKeys(t);
-      if (state.building()) {
-        const set = names.map(String).filter((n) => !n.startsWith('V8SNAP_')).sort(); // (V8SNAP_*: ours)
-        if (!state.assume('envNames', '', set)) state.violate('ENV_READ', '*');
-      }
-      return names;
-    },
-    getOwnPropertyDescriptor(t, k) {
-      if (!enumerabilityCheck()) readEnv(t, k);
-      return Reflect.getOwnPropertyDescriptor(t, k);
-    },
-  });
-  Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: envProxy });
-  state.restore.push(() => {
-    Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: realEnv });
-  });
+  const realEnv = __v8snap_guardEnv(state); // node's own process.env
   // argv/execArgv read at load see what a plain run without arguments sees, as an assumption.
   // (library mode: a runtime booted from the blob with no script, as the embedding API starts it)
   const plainArgv = config.mode === 'library' ? [process.execPath] : [process.execPath, state.filenameOf(config.entry)];
@@ -108,6 +56,10 @@ function __v8snap_installGuards(state) {
   guardMethod(Date, 'now', 'TIME_READ', 'Date.now()');
   if (globalThis.performance) {
     guardMethod(globalThis.performance, 'now', 'TIME_READ', 'performance.now()');
+    // a mark or measure made at load would sit in the run's timeline at the builder's time
+    for (const m of ['mark', 'measure', 'timerify', 'eventLoopUtilization']) {
+      guardMethod(globalThis.performance, m, 'BUILTIN_UNSUPPORTED', `performance.${m}()`);
+    }
     guardGetter(Object.getPrototypeOf(globalThis.performance), 'timeOrigin', 'TIME_READ', 'performance.timeOrigin');
   }
   // `new Date()` / `Date()` read the clock; `new Date(0)` does not; `new Date(2020, 0)` and a parsed string

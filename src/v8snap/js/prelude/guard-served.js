@@ -26,13 +26,18 @@ function __v8snap_guardServed(state) {
       for (const name of ['bind', 'snapshot']) guard(m.AsyncLocalStorage, name, `AsyncLocalStorage.${name}()`);
       guard(m.AsyncResource, 'bind', 'AsyncResource.bind()'); // before the class: the copy keeps it
       guard(m, 'AsyncResource', 'new AsyncResource()');
+      // `new (AsyncResource.prototype.constructor)()` reaches the class through its prototype
+      const proto = m.AsyncResource.prototype;
+      const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor');
+      if (ctor) {
+        Object.defineProperty(proto, 'constructor', { ...ctor, value: m.AsyncResource });
+        state.restore.push(() => Object.defineProperty(proto, 'constructor', ctor));
+      }
     },
     perf_hooks(m, guard) {
-      for (const name of ['monitorEventLoopDelay', 'createHistogram', 'PerformanceObserver']) {
+      // (the global performance's mark/measure/... are guarded for every module: prelude/guard-process.js)
+      for (const name of ['monitorEventLoopDelay', 'createHistogram', 'PerformanceObserver', 'PerformanceMark']) {
         guard(m, name, `perf_hooks.${name}`);
-      }
-      for (const name of ['mark', 'measure', 'timerify', 'eventLoopUtilization']) {
-        guard(m.performance, name, `performance.${name}()`);
       }
     },
   };

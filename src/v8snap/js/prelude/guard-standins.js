@@ -38,6 +38,16 @@ function __v8snap_guardStandIns(state, names) {
       if (o instanceof Error) Error.captureStackTrace(o, trap);
       return o;
     };
+    /** The target follows the realm's constructor where a proxy invariant ties them (non-configurable
+     * properties; every property once frozen or sealed). @param {any} t @param {any} N @param {string | symbol} k */
+    const mirror = (t, N, k) => {
+      const nd = Reflect.getOwnPropertyDescriptor(N, k);
+      if (nd === undefined) return Reflect.deleteProperty(t, k);
+      if (!nd.configurable || !Reflect.isExtensible(t) || Reflect.getOwnPropertyDescriptor(t, k)) {
+        return Reflect.defineProperty(t, k, nd);
+      }
+      return true;
+    };
     const handler = {
       /** @param {any} _t @param {any[]} args @param {any} nt */
       construct(_t, args, nt) {
@@ -55,9 +65,29 @@ function __v8snap_guardStandIns(state, names) {
       set: (/** @type {any} */ _t, /** @type {string | symbol} */ k, /** @type {any} */ v) => Reflect.set(use(`${name}.${String(k)}`), k, v),
       has: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => Reflect.has(use(`${name}.${String(k)}`), k),
       ownKeys: () => Reflect.ownKeys(use(`${name} keys`)),
-      getOwnPropertyDescriptor: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => Reflect.getOwnPropertyDescriptor(use(`${name}.${String(k)}`), k),
-      defineProperty: (/** @type {any} */ _t, /** @type {string | symbol} */ k, /** @type {PropertyDescriptor} */ d) => Reflect.defineProperty(use(`${name}.${String(k)}`), k, d),
-      deleteProperty: (/** @type {any} */ _t, /** @type {string | symbol} */ k) => Reflect.deleteProperty(use(`${name}.${String(k)}`), k),
+      getOwnPropertyDescriptor: (/** @type {any} */ t, /** @type {string | symbol} */ k) => {
+        const d = Reflect.getOwnPropertyDescriptor(use(`${name}.${String(k)}`), k);
+        // A proxy may report a non-configurable property only as one of its target: give the target it.
+        if (d && !d.configurable) Reflect.defineProperty(t, k, d);
+        return d;
+      },
+      // Frozen or sealed: the realm's constructor is, and the target takes its properties first (a
+      // non-extensible proxy reports exactly its target's keys).
+      preventExtensions: (/** @type {any} */ t) => {
+        const N = use(`${name} preventExtensions`);
+        for (const k of Reflect.ownKeys(N)) Reflect.defineProperty(t, k, /** @type {PropertyDescriptor} */ (Reflect.getOwnPropertyDescriptor(N, k)));
+        Reflect.setPrototypeOf(t, Reflect.getPrototypeOf(N));
+        return Reflect.preventExtensions(N) && Reflect.preventExtensions(t);
+      },
+      setPrototypeOf: (/** @type {any} */ _t, /** @type {any} */ p) => Reflect.setPrototypeOf(use(`${name} setPrototypeOf`), p),
+      defineProperty: (/** @type {any} */ t, /** @type {string | symbol} */ k, /** @type {PropertyDescriptor} */ d) => {
+        const N = use(`${name}.${String(k)}`);
+        return Reflect.defineProperty(N, k, d) && mirror(t, N, k);
+      },
+      deleteProperty: (/** @type {any} */ t, /** @type {string | symbol} */ k) => {
+        const N = use(`${name}.${String(k)}`);
+        return Reflect.deleteProperty(N, k) && mirror(t, N, k);
+      },
       getPrototypeOf: () => Reflect.getPrototypeOf(use(`${name} prototype chain`)),
     };
     // A constructible target (a function's own `prototype` is writable: no proxy invariant ties it).
