@@ -17,12 +17,12 @@ from v8snap.config import SnapshotConfig
 def test_explain_shows_lazy_requires_with_reasons(app_copy: Callable[..., Path]) -> None:
     root = app_copy("express4")
     build_app(SnapshotConfig(root))
-    key = "node_modules/side-channel/index.js"  # healthy; requires side-channel-map (get-intrinsic: deferred)
+    key = "node_modules/get-intrinsic/index.js"  # healthy; requires async-function (deferred) lazily
     res = CliRunner().invoke(cli, ["doctor", str(root), "--explain", key])
     assert res.exit_code == 0, res.output
-    line = "lazy-require getSideChannelMap (side-channel-map): 'side-channel-map' is not healthy"
+    line = "lazy-require getAsyncFunction (async-function): 'async-function' is not healthy"
     assert line in " ".join(res.stdout.split())
-    assert "+++ b/node_modules/side-channel/index.js (snapshot)" in res.stdout
+    assert "+++ b/node_modules/get-intrinsic/index.js (snapshot)" in res.stdout
     # A deferred module goes into the blob unrewritten (it runs at run time as in a plain run).
     deferred = CliRunner().invoke(
         cli, ["doctor", str(root), "--explain", "node_modules/express/lib/application.js"]
