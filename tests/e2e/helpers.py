@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,15 @@ def snapshot_stats(app: Path, args: list[str], tmp: Path) -> dict[str, object]:
     import json
 
     return dict(json.loads(stats.read_text())) if stats.exists() else {}
+
+
+def small_app(parent: Path, name: str, files: dict[str, str]) -> Path:
+    """Write an app ``parent/app`` with a package.json named ``name`` (main ``index.js``) and ``files``
+    (relative path -> text); returns its directory."""
+    app = parent / "app"
+    app.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        (app / rel).parent.mkdir(parents=True, exist_ok=True)
+        (app / rel).write_text(text)
+    (app / "package.json").write_text(json.dumps({"name": name, "main": "index.js"}))
+    return app

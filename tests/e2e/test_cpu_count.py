@@ -8,12 +8,11 @@ module keeps answers from a live `os.cpus()` after the build. Under `taskset` (o
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
-from tests.e2e.helpers import _run, launcher, run_launcher, run_plain
+from tests.e2e.helpers import _run, launcher, run_launcher, run_plain, small_app
 
 from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
@@ -31,11 +30,7 @@ FILES = {
 
 
 def test_cpu_count_is_an_assumption(tmp_path: Path, node: Path) -> None:
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "package.json").write_text(json.dumps({"name": "cpucount", "main": "index.js"}))
-    for rel, text in FILES.items():
-        (app / rel).write_text(text)
+    app = small_app(tmp_path, "cpucount", FILES)
     meta = build_app(SnapshotConfig(app)).meta
     assert {"./pool.js", "./kept.js"} <= set(meta.healthy)
     reason = meta.modules["./model.js"].reason

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.helpers import run_launcher, run_plain
+from tests.e2e.helpers import run_launcher, run_plain, small_app
 
 from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
@@ -21,9 +21,7 @@ OPTS = (
 
 
 def test_listing_env_names_at_load_is_an_assumption(tmp_path: Path, node: Path) -> None:
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "package.json").write_text(json.dumps({"name": "envnames", "main": "index.js"}))
+    app = small_app(tmp_path, "envnames", {})
     (app / "opts.js").write_text(OPTS)
     # presence alone, without listing the names: recorded as a read (was baked: reviewer's case)
     (app / "has.js").write_text("exports.has = Object.hasOwn(process.env, 'ENVN_A');\n")

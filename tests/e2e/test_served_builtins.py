@@ -8,10 +8,9 @@ with guards".
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.e2e.helpers import run_launcher, run_plain
+from tests.e2e.helpers import run_launcher, run_plain, small_app
 
 from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
@@ -42,11 +41,7 @@ FILES = {
 
 
 def test_async_hooks_and_perf_hooks_are_served_with_guards(tmp_path: Path, node: Path) -> None:
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "package.json").write_text(json.dumps({"name": "served", "main": "index.js"}))
-    for rel, text in FILES.items():
-        (app / rel).write_text(text)
+    app = small_app(tmp_path, "served", FILES)
     meta = build_app(SnapshotConfig(app)).meta
     assert "./holds.js" in meta.healthy
     for key, what in (

@@ -7,10 +7,9 @@ load defers the module (GLOBAL_MISSING). docs/limits.md, "Stand-in globals".
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.e2e.helpers import run_launcher, run_plain
+from tests.e2e.helpers import run_launcher, run_plain, small_app
 
 from v8snap.bake.app import build_app
 from v8snap.config import SnapshotConfig
@@ -48,11 +47,7 @@ FILES = {
 
 
 def test_suppressed_error_kept_at_load_is_the_realms_own(tmp_path: Path, node: Path) -> None:
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "package.json").write_text(json.dumps({"name": "standin", "main": "index.js"}))
-    for rel, text in FILES.items():
-        (app / rel).write_text(text)
+    app = small_app(tmp_path, "standin", FILES)
     meta = build_app(SnapshotConfig(app)).meta
     assert "./helpers.js" in meta.healthy
     assert "./table.js" in meta.healthy
