@@ -70,14 +70,14 @@ function __v8snap_freshness(shared) {
   // modules that made them, and every module that required one of those at load (it captured the stale
   // exports), lose their build-time state and run again from their definitions. Returns the keys.
   runtime.failedAssumptions = []; // [key, kind, name] that did not hold
-  const { userExecArgv, ttyFact, osFact, resolvable } = __v8snap_facts(shared);
+  const { userExecArgv, ttyFact, osFact, envNames, resolvable } = __v8snap_facts(shared);
   runtime.invalidateStale = function invalidateStale() {
     const failed = [];
     for (const key of Object.keys(state.assumptions)) {
       for (const [kind, name, value] of state.assumptions[key]) {
         let now;
         if (kind === 'env') now = process.env[name] === undefined ? null : process.env[name];
-        else if (kind === 'envNames') now = Object.keys(process.env).filter((n) => !n.startsWith('V8SNAP_')).sort();
+        else if (kind === 'envNames') now = envNames();
         else if (kind === 'argv') now = process.argv;
         else if (kind === 'execArgv') now = config.mode === 'library' ? userExecArgv() : process.execArgv;
         else if (kind === 'tty') now = ttyFact(name);
