@@ -6,7 +6,6 @@
 /** @param {V8snapState} state @returns {NodeJS.ProcessEnv} node's own process.env */
 function __v8snap_guardEnv(state) {
   'use strict';
-  // process.env: a proxy; reading any variable at load time bakes it into the blob.
   const realEnv = process.env;
   // Reading one variable records an assumption (see state.assume); so does listing them (the set of names:
   // `Object.keys(process.env)`, as debug's DEBUG_* options do; each value then read is its own). Their

@@ -101,8 +101,7 @@ function __v8snap_installGuards(state) {
   }
   // The terminal is a fact of the run, like the environment: isTTY, columns, colours read at load are
   // assumptions, a stream used at load is a violation, process.stdin is always one (prelude/guard-tty.js).
-  __v8snap_guardTty(state);
-  __v8snap_guardServed(state);
+  __v8snap_guardServed(state, { tty: __v8snap_guardTty(state) });
   // Missing in the builder's realm, tested for and kept at load by common libraries (prelude/guard-standins.js)
   const standIns = ['SuppressedError', 'Float16Array', 'SharedArrayBuffer', 'DisposableStack', 'AsyncDisposableStack'];
   __v8snap_guardBuilderGlobals(state, config.builderGlobals, standIns);

@@ -11,11 +11,15 @@
 //     an event-loop monitor or an observer at load is native state of the builder.
 /* exported __v8snap_guardServed */
 
-/** @param {V8snapState} state */
-function __v8snap_guardServed(state) {
+/**
+ * @param {V8snapState} state
+ * @param {Record<string, (m: any) => void>} others guards of other parts, by built-in (tty: guard-tty.js)
+ */
+function __v8snap_guardServed(state, others) {
   'use strict';
   /** @type {Record<string, (m: any, guard: (obj: any, name: string, what: string) => void) => void>} */
   const guards = {
+    ...others,
     async_hooks(m, guard) {
       for (const name of ['createHook', 'executionAsyncId', 'triggerAsyncId', 'executionAsyncResource']) {
         guard(m, name, `async_hooks.${name}()`);
@@ -48,7 +52,7 @@ function __v8snap_guardServed(state) {
    * @param {string} name
    */
   state.servedModule = function servedModule(name) {
-    const install = guards[name];
+    const install = Object.hasOwn(guards, name) ? guards[name] : undefined;
     if (!install) return null;
     state.internal++; // loaded as node's own code: the builder's warning is not the module's doing
     let m;

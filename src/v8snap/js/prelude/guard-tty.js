@@ -5,7 +5,10 @@
 // process at startup (loader/freshness.js ttyFact) and re-runs the module where it differs.
 /* exported __v8snap_guardTty */
 
-/** @param {V8snapState} state */
+/**
+ * @param {V8snapState} state
+ * @returns {(tty: any) => void} the guards on node's tty module (served: prelude/guard-served.js)
+ */
 function __v8snap_guardTty(state) {
   'use strict';
   const assuming = state.config.assume !== false;
@@ -33,19 +36,15 @@ function __v8snap_guardTty(state) {
   // streams (native handles). So it is served as it is, with isatty(fd) an assumption and a ReadStream /
   // WriteStream made at load a violation. The guards come off before serialization: a module that kept
   // the module calls node's isatty at run time; one that kept the guarded function reaches it too.
-  let guarded = false;
-  state.ttyModule = function ttyModule() {
-    const tty = realTty();
-    if (guarded) return tty;
-    guarded = true;
+  /** The guards on node's tty module, installed by state.servedModule (prelude/guard-served.js). */
+  const guardModule = (/** @type {any} */ tty) => {
+    isatty ||= tty.isatty;
     const real = tty.isatty;
     // a non-integer fd is never a terminal (node's isatty): nothing to assume
     state.guardMethod(tty, 'isatty', 'TTY_READ', 'tty.isatty()',
       (args) => Number.isInteger(args[0]) && !state.assume('tty', 'isatty:' + args[0], real(args[0])));
     state.guardMethod(tty, 'ReadStream', 'TTY_READ', 'new tty.ReadStream()');
     state.guardMethod(tty, 'WriteStream', 'TTY_READ', 'new tty.WriteStream()');
-    state.restore.push(() => { guarded = false; });
-    return tty;
   };
 
   // process.stdout / process.stderr read at load: a stand-in. Why not a violation for all of it, nor the
@@ -136,4 +135,5 @@ function __v8snap_guardTty(state) {
     state.guardGetter(process, name, 'TTY_READ', 'process.' + name, () => assuming && standIn);
   }
   state.guardGetter(process, 'stdin', 'TTY_READ', 'process.stdin');
+  return guardModule;
 }

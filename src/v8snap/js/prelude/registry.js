@@ -33,10 +33,9 @@ function __v8snap_registry(state) {
   state.builtin = function builtin(name) {
     const verdict = state.builtinVerdicts[name];
     if (verdict === 'crashes') state.violate('BUILTIN_CRASHES', name);
-    // tty: served with its terminal facts as assumptions (prelude/guard-tty.js), though node's builder warns
-    if (name === 'tty' && (verdict === 'ok' || verdict === 'warns') && state.ttyModule) return state.ttyModule();
-    // async_hooks, perf_hooks: served with guards on what would hold run-time state (prelude/guard-served.js)
-    const served = verdict === 'warns' && state.servedModule ? state.servedModule(name) : null;
+    // tty, async_hooks, perf_hooks: served with guards on what would hold run-time state, though node's
+    // builder warns (prelude/guard-served.js)
+    const served = (verdict === 'ok' || verdict === 'warns') && state.servedModule ? state.servedModule(name) : null;
     if (served) return served;
     if (verdict !== 'ok') state.violate('BUILTIN_UNSUPPORTED', name);
     if (name === 'crypto') state.guardCrypto();

@@ -74,7 +74,6 @@
  * @property {() => void} installGuards
  * @property {(name: string) => any} builtin
  * @property {() => void} guardCrypto guards crypto's random sources (once; prelude/guard-fs-os.js)
- * @property {() => any} [ttyModule] node's tty module with its build-time guards (prelude/guard-tty.js)
  * @property {(name: string) => any} [servedModule] a built-in served with build-time guards, or null
  *   (prelude/guard-served.js)
  * @property {(fromKey: string, request: string) => string | undefined} lookup
